@@ -1,0 +1,28 @@
+"""The JSON API at /api/v1/: each app contributes a router from its own api.py."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from cercle.api.errors import install_error_handlers
+from cercle.core.api import router as core_router
+from cercle.core.api_auth import TokenAuth
+from cercle.membership.api import router as membership_router
+from cercle.network.api import router as network_router
+
+api = NinjaAPI(
+    title="Cercle API",
+    version="1",
+    description=(
+        "The API of Cercle. Authenticate with `Authorization: Bearer <personal token>` "
+        "(create one on your profile page); anonymous callers see public data only. "
+        "Errors always have the shape `{\"detail\": \"…\", \"errors\": {\"field\": [\"…\"]}}`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+api.add_router("", core_router)
+api.add_router("", network_router)
+api.add_router("", membership_router)

@@ -1,0 +1,98 @@
+"""One error shape for the whole API: {"detail": "…", "errors": {"field": ["…"]}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from cercle.core.errors import ApplicationError
+
+
+def _body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "errors": errors or {}}
+
+
+def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload", "form")]
+        field = ".".join(loc) or "__all__"
+        errors.setdefault(field, []).append(_translated_pydantic(item))
+    return errors
+
+
+def _translated_pydantic(item: dict[str, Any]) -> str:
+    kind = item.get("type", "")
+    messages = {
+        "missing": _("This field is required."),
+        "string_too_long": _("This value is too long."),
+        "string_too_short": _("This value is too short."),
+        "int_parsing": _("Enter a whole number."),
+        "decimal_parsing": _("Enter a number."),
+        "uuid_parsing": _("Enter a valid identifier."),
+        "bool_parsing": _("Enter true or false."),
+        "enum": _("Select a valid choice."),
+        "literal_error": _("Select a valid choice."),
+        "json_invalid": _("The request body is not valid JSON."),
+        "date_from_datetime_parsing": _("Enter a valid date."),
+        "date_parsing": _("Enter a valid date."),
+        "datetime_parsing": _("Enter a valid date and time."),
+        "url_parsing": _("Enter a valid URL."),
+        "value_error": _("Enter a valid value."),
+        "list_type": _("Enter a list of values."),
+        "greater_than_equal": _("This value is too small."),
+        "less_than_equal": _("This value is too large."),
+    }
+    return str(messages.get(kind, _("Enter a valid value.")))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(NinjaValidationError)
+    def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return api.create_response(
+            request, _body(_("The request is not valid."), _ninja_errors(exc)), status=422
+        )
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = {f: [str(m) for m in ms] for f, ms in exc.message_dict.items()}
+        else:
+            errors = {"__all__": [str(m) for m in exc.messages]}
+        return api.create_response(request, _body(_("The request is not valid."), errors), status=422)
+
+    @api.exception_handler(ApplicationError)
+    def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        status = exc.status
+        if status == 403 and not request.user.is_authenticated:
+            status = 401
+        return api.create_response(request, _body(exc.message, exc.errors), status=status)
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        status = 403 if request.user.is_authenticated else 401
+        return api.create_response(
+            request, _body(str(_("You are not allowed to do this."))), status=status
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, _body(_("The API token is missing, wrong or revoked.")), status=401
+        )
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, _body(_("Not found.")), status=404)
+
+    api.exception_handler(ObjectDoesNotExist)(on_not_found)
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(request, _body(str(exc)), status=exc.status_code)

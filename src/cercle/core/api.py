@@ -1,0 +1,91 @@
+"""API: the caller, their tokens, and the journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from cercle.core import selectors, services
+from cercle.core.errors import NotAllowed
+from cercle.core.models import ApiToken, JournalEntry, User
+
+router = Router(tags=["account"])
+
+
+def authenticated_user(request: HttpRequest) -> User:
+    """The caller, or a 401 when the call carries no token."""
+    if not request.user.is_authenticated:
+        raise NotAllowed()
+    return request.user  # type: ignore[return-value]
+
+
+class TokenOut(Schema):
+    id: UUID = Field(alias="uuid")
+    name: str
+    hint: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreateIn(Schema):
+    name: str = Field(max_length=100)
+
+
+class TokenCreatedOut(TokenOut):
+    secret: str
+
+
+@router.get("/tokens", response=list[TokenOut])
+@paginate(LimitOffsetPagination)
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    return selectors.api_token_list(actor=authenticated_user(request))  # type: ignore[return-value]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut})
+def create_token(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, dict[str, object]]:
+    token, secret = services.api_token_create(actor=authenticated_user(request), name=payload.name)
+    return 201, {**TokenOut.from_orm(token).dict(), "uuid": token.uuid, "secret": secret}
+
+
+@router.post("/tokens/{token_id}/revoke", response=TokenOut)
+def revoke_token(request: HttpRequest, token_id: UUID) -> ApiToken:
+    user = authenticated_user(request)
+    token = get_object_or_404(selectors.api_token_list(actor=user), uuid=token_id)
+    return services.api_token_revoke(actor=user, token=token)
+
+
+class JournalEntryOut(Schema):
+    seq: int
+    id: UUID = Field(alias="uuid")
+    actor: str | None
+    verb: str
+    object_type: str
+    object_id: str
+    object_label: str
+    payload: dict[str, object]
+    visibility: str
+    created_at: datetime
+    prev_hash: str
+    hash: str
+
+    @staticmethod
+    def resolve_actor(entry: JournalEntry) -> str | None:
+        return str(entry.actor) if entry.actor_id else None
+
+
+@router.get("/journal", response=list[JournalEntryOut], tags=["journal"])
+@paginate(LimitOffsetPagination)
+def list_journal(
+    request: HttpRequest, verb: str = "", object_type: str = "", object_id: str = ""
+) -> list[JournalEntry]:
+    user = request.user if request.user.is_authenticated else None
+    audience = selectors.journal_audience(user)  # type: ignore[arg-type]
+    return selectors.journal_entry_list(  # type: ignore[return-value]
+        audience=audience, verb=verb, object_type=object_type, object_id=object_id
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cercle.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("journal/", views.journal, name="journal"),
+    path("compte/jetons/", views.tokens, name="tokens"),
+    path("compte/jetons/<uuid:token_id>/revoquer/", views.token_revoke, name="token_revoke"),
+    path("langue/", views.set_language, name="set_language"),
+]

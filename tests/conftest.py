@@ -1,0 +1,50 @@
+"""Fixtures shared by every layer of the suite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories.network import PersonFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Every test database holds the official territories, as production does."""
+    from cercle.network.territories import territories_load
+
+    with django_db_blocker.unblock():
+        territories_load()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default(settings: Any) -> None:
+    settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture
+def person(db: None) -> Any:
+    return PersonFactory()
+
+
+def client_for(person: Any) -> Client:
+    client = Client()
+    client.force_login(person.user)
+    return client
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With CERCLE_FAIL_ON_SKIP=1 (CI), a skipped test fails the run."""
+    if os.environ.get("CERCLE_FAIL_ON_SKIP") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.stats.get("skipped"):
+        reporter.write_line(
+            f"CERCLE_FAIL_ON_SKIP: {len(reporter.stats['skipped'])} test(s) skipped", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
