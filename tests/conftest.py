@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,13 +12,12 @@ from tests.factories.network import PersonFactory
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database holds the official territories, as production does."""
     from cercle.network.territories import territories_load
 
     with django_db_blocker.unblock():
         territories_load()
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,9 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(  # type: ignore[arg-type]
+        settings.MEDIA_URL, document_root=settings.MEDIA_ROOT
+    )
 
 handler403 = "cercle.core.handlers.forbidden"
 handler404 = "cercle.core.handlers.not_found"

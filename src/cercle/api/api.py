@@ -16,7 +16,7 @@ api = NinjaAPI(
     description=(
         "The API of Cercle. Authenticate with `Authorization: Bearer <personal token>` "
         "(create one on your profile page); anonymous callers see public data only. "
-        "Errors always have the shape `{\"detail\": \"…\", \"errors\": {\"field\": [\"…\"]}}`."
+        'Errors always have the shape `{"detail": "…", "errors": {"field": ["…"]}}`.'
     ),
     auth=TokenAuth(),
     urls_namespace="api",

@@ -21,7 +21,11 @@ def _body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, 
 def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload", "form")]
+        loc = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "query", "path", "payload", "form")
+        ]
         field = ".".join(loc) or "__all__"
         errors.setdefault(field, []).append(_translated_pydantic(item))
     return errors
@@ -65,7 +69,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors = {f: [str(m) for m in ms] for f, ms in exc.message_dict.items()}
         else:
             errors = {"__all__": [str(m) for m in exc.messages]}
-        return api.create_response(request, _body(_("The request is not valid."), errors), status=422)
+        return api.create_response(
+            request, _body(_("The request is not valid."), errors), status=422
+        )
 
     @api.exception_handler(ApplicationError)
     def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:

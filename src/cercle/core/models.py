@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from uuid import uuid4
 from typing import Any, ClassVar
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager

@@ -17,5 +17,8 @@ def check_transition(table: Mapping[S, set[S] | frozenset[S]], current: S, targe
     if target not in table.get(current, set()):
         raise InvalidTransition(
             _("Cannot go from “%(current)s” to “%(target)s”.")
-            % {"current": getattr(current, "label", current), "target": getattr(target, "label", target)}
+            % {
+                "current": getattr(current, "label", current),
+                "target": getattr(target, "label", target),
+            }
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +23,7 @@ from cercle.core.forms import call_service
 
 def paginate(request: HttpRequest, items: object, per_page: int | None = None) -> object:
     """The requested page of a queryset; a wrong page number gives the nearest page."""
-    paginator = Paginator(items, per_page or settings.PAGE_SIZE)  # type: ignore[arg-type]
+    paginator: Paginator[Any] = Paginator(items, per_page or settings.PAGE_SIZE)  # type: ignore[arg-type]
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -32,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
 class JournalFilterForm(forms.Form):
     verb = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     object_type = forms.ChoiceField(label=gettext_lazy("Object type"), required=False)
-    object_id = forms.CharField(label=gettext_lazy("Object identifier"), required=False, max_length=64)
+    object_id = forms.CharField(
+        label=gettext_lazy("Object identifier"), required=False, max_length=64
+    )
 
 
 @login_required

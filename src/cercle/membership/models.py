@@ -111,7 +111,9 @@ class AdhesionContract(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(applicant_person__isnull=False) & Q(applicant_organization__isnull=True))
+                condition=(
+                    Q(applicant_person__isnull=False) & Q(applicant_organization__isnull=True)
+                )
                 | (Q(applicant_person__isnull=True) & Q(applicant_organization__isnull=False)),
                 name="contract_one_applicant",
             ),
@@ -230,9 +232,7 @@ class CharterEngagement(models.Model):
 class CharterSignature(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="charter_signatures")
-    version = models.ForeignKey(
-        CharterVersion, on_delete=models.PROTECT, related_name="signatures"
-    )
+    version = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="signatures")
     signed_at = models.DateTimeField(_("signed on"))
     consents_to_listing = models.BooleanField(_("consents to being listed publicly"))
     mandates_follow_up = models.BooleanField(_("mandates stewards to follow the engagements"))
@@ -334,7 +334,10 @@ class RegulationCase(models.Model):
     raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     concern = models.TextField(_("concern"))
     status = models.CharField(
-        _("status"), max_length=10, choices=RegulationStatus.choices, default=RegulationStatus.RAISED
+        _("status"),
+        max_length=10,
+        choices=RegulationStatus.choices,
+        default=RegulationStatus.RAISED,
     )
     hearing_notes = models.TextField(_("what the member said"), blank=True)
     heard_at = models.DateTimeField(null=True, blank=True)

@@ -124,7 +124,7 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     member_since = models.DateTimeField(_("member since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    people = models.ManyToManyField(
+    people: models.ManyToManyField[Person, OrganizationMembership] = models.ManyToManyField(
         Person, through="OrganizationMembership", related_name="organizations"
     )
 
@@ -160,7 +160,9 @@ class OrganizationMembership(models.Model):
         verbose_name = _("organization membership")
         verbose_name_plural = _("organization memberships")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "person"], name="one_membership_per_org")
+            models.UniqueConstraint(
+                fields=["organization", "person"], name="one_membership_per_org"
+            )
         ]
 
     def __str__(self) -> str:
@@ -192,7 +194,10 @@ class ConsultantProfile(models.Model):
         validators=[MinValueValidator(0)],
     )
     availability = models.CharField(
-        _("availability"), max_length=12, choices=Availability.choices, default=Availability.AVAILABLE
+        _("availability"),
+        max_length=12,
+        choices=Availability.choices,
+        default=Availability.AVAILABLE,
     )
     days_per_month = models.PositiveSmallIntegerField(
         _("days available per month"),

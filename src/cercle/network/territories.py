@@ -14,7 +14,9 @@ from cercle.core.enums import Visibility
 from cercle.network.enums import TerritoryKind
 from cercle.network.models import Territory
 
-DEFAULT_SOURCE = settings.PROJECT_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+DEFAULT_SOURCE = (
+    settings.PROJECT_DIR / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+)
 
 
 def territories_load(*, source: Path = DEFAULT_SOURCE) -> int:
@@ -31,7 +33,9 @@ def territories_load(*, source: Path = DEFAULT_SOURCE) -> int:
             "territory data."
         ) from error
     rows = [
-        Territory(code=d["code"], name=d["nom"], kind=TerritoryKind.DEPARTEMENT, department_code=d["code"])
+        Territory(
+            code=d["code"], name=d["nom"], kind=TerritoryKind.DEPARTEMENT, department_code=d["code"]
+        )
         for d in departments
     ]
     rows += [

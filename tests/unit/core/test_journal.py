@@ -55,7 +55,10 @@ def test_an_entry_cannot_be_saved_twice_or_deleted() -> None:
 def test_verify_names_an_edited_entry() -> None:
     entries = _three_entries()
     target = entries[1]
-    _raw("UPDATE core_journalentry SET payload = %s WHERE id = %s", ['{"amount": "99.00"}', target.pk])
+    _raw(
+        "UPDATE core_journalentry SET payload = %s WHERE id = %s",
+        ['{"amount": "99.00"}', target.pk],
+    )
     result = journal.verify()
     assert not result.ok
     assert result.bad_seq == target.seq
@@ -91,7 +94,9 @@ def test_verify_names_reordered_entries() -> None:
     assert result.bad_seq == a.seq
 
 
-def test_verify_journal_command_exits_non_zero_and_names_the_entry(capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_journal_command_exits_non_zero_and_names_the_entry(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     entries = _three_entries()
     call_command("verify_journal")
     assert "OK" in capsys.readouterr().out

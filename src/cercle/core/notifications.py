@@ -1,0 +1,42 @@
+"""Notify people by e-mail once the transaction that concerns them has committed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+
+from cercle.core.models import User
+
+
+def notify(
+    *,
+    users: Iterable[User],
+    subject: Any,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> None:
+    """Queue one e-mail per user, in their language, after the current transaction commits.
+
+    `subject` may be a lazy translation; it is rendered in each recipient's language.
+    `context` must be JSON-serialisable (it goes through the task queue).
+    """
+    from cercle.core.tasks import send_email
+
+    recipients = [(u.email, u.language or "fr") for u in users if u.email and u.is_active]
+
+    def enqueue() -> None:
+        for email, language in recipients:
+            with translation.override(language):
+                rendered_subject = str(subject)
+            send_email.enqueue(
+                to=email,
+                subject=rendered_subject,
+                template=template,
+                context=context or {},
+                language=language,
+            )
+
+    transaction.on_commit(enqueue)
