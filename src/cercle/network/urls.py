@@ -6,8 +6,7 @@ app_name = "network"
 _todo = TemplateView.as_view(template_name="core/home.html")
 
 urlpatterns = [
-    path("annuaire/", _todo, name="directory"),
-    path("annuaire/<slug:slug>/", _todo, name="person_detail"),
+    path("personnes/<slug:slug>/", _todo, name="person_detail"),
     path("structures/<slug:slug>/", _todo, name="organization_detail"),
     path("compte/profil/", _todo, name="profile"),
 ]

@@ -1,0 +1,185 @@
+"""Adhesion contracts and the menus they are filled from."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cercle.membership.enums import (
+    CircleEndReason,
+    ContractStatus,
+    ContributionKind,
+    EngagementCheckStatus,
+    MenuSection,
+    RegulationDecision,
+    RegulationStatus,
+)
+from cercle.network.enums import ActorType
+from cercle.network.models import Organization, Person
+
+# ---------------------------------------------------------------- adhesion contract
+
+
+class MenuItem(models.Model):
+    """One item stewards offer in a section of the contract, for one actor type."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    actor_type = models.CharField(_("actor type"), max_length=16, choices=ActorType.choices)
+    section = models.CharField(_("section"), max_length=16, choices=MenuSection.choices)
+    label = models.CharField(_("label"), max_length=300)
+    help_text = models.TextField(_("explanation"), blank=True)
+    is_free_text = models.BooleanField(
+        _("“Other” item"),
+        default=False,
+        help_text=_("The applicant writes their own proposal for this item."),
+    )
+    contribution_kind = models.CharField(
+        _("kind of contribution"),
+        max_length=20,
+        choices=ContributionKind.choices,
+        blank=True,
+        default="",
+    )
+    rate_percent = models.DecimalField(
+        _("rate (% of turnover HT)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    amount_ht = models.DecimalField(
+        _("suggested amount (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("menu item")
+        verbose_name_plural = _("menu items")
+        ordering = ["actor_type", "section", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section="contribution") | Q(contribution_kind=""),
+                name="menu_item_kind_only_for_contributions",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AdhesionContract(models.Model):
+    """One version of the adhesion contract of a person or an organization.
+
+    An amendment is a new version of the same `lineage`; the validated version that it
+    replaces becomes `superseded` when the amendment is validated.
+    """
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    lineage = models.UUIDField(default=uuid4, db_index=True, editable=False)
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
+    amends = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendment"
+    )
+    applicant_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="adhesion_contracts"
+    )
+    applicant_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adhesion_contracts",
+    )
+    actor_type = models.CharField(_("actor type"), max_length=16, choices=ActorType.choices)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    motivation = models.TextField(_("a word about you"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+
+    class Meta:
+        verbose_name = _("adhesion contract")
+        verbose_name_plural = _("adhesion contracts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(applicant_person__isnull=False) & Q(applicant_organization__isnull=True)
+                )
+                | (Q(applicant_person__isnull=True) & Q(applicant_organization__isnull=False)),
+                name="contract_one_applicant",
+            ),
+            models.UniqueConstraint(fields=["lineage", "version"], name="contract_version_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="contract_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} — v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("membership:contract_detail", kwargs={"contract_id": self.uuid})
+
+    @property
+    def applicant_name(self) -> str:
+        applicant = self.applicant_organization or self.applicant_person
+        return str(applicant) if applicant else ""
+
+
+class ContractChoice(models.Model):
+    """An item the applicant picked, or their own proposal ("Autre")."""
+
+    contract = models.ForeignKey(AdhesionContract, on_delete=models.CASCADE, related_name="choices")
+    item = models.ForeignKey(MenuItem, on_delete=models.PROTECT, related_name="choices")
+    section = models.CharField(_("section"), max_length=16, choices=MenuSection.choices)
+    # Copies of the item at the time of choosing, so later menu edits do not rewrite history.
+    label = models.CharField(_("label"), max_length=300)
+    contribution_kind = models.CharField(
+        max_length=20, choices=ContributionKind.choices, blank=True, default=""
+    )
+    free_text = models.TextField(_("your proposal"), blank=True)
+    rate_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amount_ht = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract choice")
+        verbose_name_plural = _("contract choices")
+        ordering = ["section", "item__position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "item"], name="choice_once_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return self.free_text or self.label
+
+
+class ContractComment(models.Model):
+    """The discussion between the applicant and stewards."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    contract = models.ForeignKey(
+        AdhesionContract, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
