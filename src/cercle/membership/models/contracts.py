@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import uuid4
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cercle.membership.enums import (
-    CircleEndReason,
-    ContractStatus,
-    ContributionKind,
-    EngagementCheckStatus,
-    MenuSection,
-    RegulationDecision,
-    RegulationStatus,
-)
+from cercle.membership.enums import ContractStatus, ContributionKind, MenuSection
 from cercle.network.enums import ActorType
 from cercle.network.models import Organization, Person
 
 # ---------------------------------------------------------------- adhesion contract
+
+# A contract in one of these states is still being written or discussed.
+OPEN_STATUSES: tuple[str, ...] = (
+    ContractStatus.DRAFT.value,
+    ContractStatus.SUBMITTED.value,
+    ContractStatus.IN_DISCUSSION.value,
+)
 
 
 class MenuItem(models.Model):
@@ -45,10 +47,20 @@ class MenuItem(models.Model):
         default="",
     )
     rate_percent = models.DecimalField(
-        _("rate (% of turnover HT)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("rate (% of turnover HT)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     amount_ht = models.DecimalField(
-        _("suggested amount (€ HT)"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("suggested amount (€ HT)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("offered"), default=True)
@@ -61,11 +73,34 @@ class MenuItem(models.Model):
             models.CheckConstraint(
                 condition=Q(section="contribution") | Q(contribution_kind=""),
                 name="menu_item_kind_only_for_contributions",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(section="contribution")
+                | (Q(rate_percent__isnull=True) & Q(amount_ht__isnull=True)),
+                name="menu_item_figures_only_for_contributions",
+            ),
+            models.UniqueConstraint(
+                fields=["actor_type", "section", "label"], name="menu_item_label_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.section == MenuSection.CONTRIBUTION:
+            if not self.contribution_kind:
+                errors["contribution_kind"] = [_("Say what kind of contribution this is.")]
+        else:
+            if self.contribution_kind:
+                errors["contribution_kind"] = [_("Only contributions have a kind.")]
+            if self.rate_percent is not None:
+                errors["rate_percent"] = [_("Only contributions have a rate.")]
+            if self.amount_ht is not None:
+                errors["amount_ht"] = [_("Only contributions have an amount.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class AdhesionContract(models.Model):
@@ -78,8 +113,9 @@ class AdhesionContract(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     lineage = models.UUIDField(default=uuid4, db_index=True, editable=False)
     version = models.PositiveSmallIntegerField(default=1, editable=False)
-    amends = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendment"
+    # A ForeignKey, not one-to-one: after a refused amendment, the member may amend again.
+    amends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
     )
     applicant_person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="adhesion_contracts"
@@ -122,6 +158,28 @@ class AdhesionContract(models.Model):
                 condition=~Q(status="refused") | ~Q(refusal_reason=""),
                 name="contract_refusal_has_reason",
             ),
+            # Backstops for the services' rule: one open version per applicant and lineage,
+            # one validated version per lineage.
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="contract_one_open_per_lineage",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant_person"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="contract_one_open_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant_organization"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="contract_one_open_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=Q(status="validated"),
+                name="contract_one_validated_per_lineage",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +192,10 @@ class AdhesionContract(models.Model):
     def applicant_name(self) -> str:
         applicant = self.applicant_organization or self.applicant_person
         return str(applicant) if applicant else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 class ContractChoice(models.Model):
@@ -181,5 +243,3 @@ class ContractComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"
-
-
