@@ -11,15 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cercle.membership.enums import (
     CircleEndReason,
-    ContractStatus,
-    ContributionKind,
     EngagementCheckStatus,
-    MenuSection,
     RegulationDecision,
     RegulationStatus,
 )
-from cercle.network.enums import ActorType
-from cercle.network.models import Organization, Person
+from cercle.network.models import Person
 
 # ---------------------------------------------------------------- charter and circle
 
@@ -154,6 +150,7 @@ class EngagementCheck(models.Model):
         verbose_name = _("engagement check")
         verbose_name_plural = _("engagement checks")
         ordering = ["person", "year", "engagement_code"]
+        indexes = [models.Index(fields=["year", "status"], name="engagement_check_year_status")]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "year", "engagement_code"], name="one_check_per_engagement_year"
@@ -193,6 +190,17 @@ class RegulationCase(models.Model):
         verbose_name = _("regulation case")
         verbose_name_plural = _("regulation cases")
         ordering = ["-created_at"]
+        constraints = [
+            # A decided case always says what was decided and why.
+            models.CheckConstraint(
+                condition=~Q(status="decided") | (~Q(decision="") & ~Q(decision_reason="")),
+                name="regulation_decision_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("raised_by")),
+                name="regulation_not_about_oneself",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_status_display()})"
