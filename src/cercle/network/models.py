@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -224,6 +226,21 @@ class ConsultantProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
+        if (
+            self.day_rate_min is not None
+            and self.day_rate_max is not None
+            and self.day_rate_min > self.day_rate_max
+        ):
+            errors["day_rate_max"] = [
+                _("The maximum day rate must be at least the minimum day rate.")
+            ]
+        if self.availability == Availability.UNAVAILABLE and self.days_per_month:
+            errors["days_per_month"] = [_("Someone not available has no days available per month.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ConsultantReference(models.Model):

@@ -1,0 +1,41 @@
+"""The skills taxonomy: public to read, maintained by stewards."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from cercle.core.api import authenticated_user
+from cercle.network import selectors, services
+from cercle.network.api.schemas import SkillIn, SkillOut, SkillPatch
+from cercle.network.models import Skill
+
+router = Router(tags=["skills"])
+
+
+@router.get("/skills", response=list[SkillOut])
+@paginate(LimitOffsetPagination)
+def list_skills(request: HttpRequest, include_inactive: bool = False) -> object:
+    """Major skills first, then by name; inactive ones only when asked."""
+    return selectors.skill_list(include_inactive=include_inactive)
+
+
+@router.post("/skills", response={201: SkillOut})
+def create_skill(request: HttpRequest, payload: SkillIn) -> tuple[int, Skill]:
+    return 201, services.skill_create(actor=authenticated_user(request), **payload.dict())
+
+
+@router.patch("/skills/{slug}", response=SkillOut)
+def update_skill(request: HttpRequest, slug: str, payload: SkillPatch) -> Skill:
+    """Rename, describe, flag as major, deactivate (`is_active: false`) or reactivate."""
+    user = authenticated_user(request)
+    skill = selectors.skill_get(slug=slug)
+    values = {
+        "name": skill.name,
+        "description": skill.description,
+        "is_major": skill.is_major,
+        "is_active": skill.is_active,
+        **payload.dict(exclude_unset=True),
+    }
+    return services.skill_update(actor=user, skill=skill, **values)

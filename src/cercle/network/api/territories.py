@@ -1,0 +1,23 @@
+"""Départements and communes, by name or INSEE code."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from cercle.network import selectors
+from cercle.network.api.schemas import TerritoryOut
+
+router = Router(tags=["territories"])
+
+
+class TerritoryFilter(Schema):
+    q: str = Field("", max_length=80, description="Part of a name, or the start of a code")
+
+
+@router.get("/territories", response=list[TerritoryOut])
+@paginate(LimitOffsetPagination)
+def list_territories(request: HttpRequest, filters: Query[TerritoryFilter]) -> object:
+    """Départements first, then communes; without `q`, every territory."""
+    return selectors.territory_search(q=filters.q, limit=None, allow_all=True)
