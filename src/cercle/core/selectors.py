@@ -50,15 +50,14 @@ def journal_entry_list(
 
 
 def journal_verbs(*, audience: JournalAudience) -> list[str]:
-    return sorted(
-        set(journal_entry_list(audience=audience).order_by().values_list("verb", flat=True))
-    )
+    """The distinct verbs this audience can see (for the filter), computed by the database."""
+    entries = journal_entry_list(audience=audience)
+    return list(entries.order_by("verb").values_list("verb", flat=True).distinct())
 
 
 def journal_object_types(*, audience: JournalAudience) -> list[str]:
-    return sorted(
-        set(journal_entry_list(audience=audience).order_by().values_list("object_type", flat=True))
-    )
+    entries = journal_entry_list(audience=audience)
+    return list(entries.order_by("object_type").values_list("object_type", flat=True).distinct())
 
 
 def journal_audience(user: User | None) -> JournalAudience:
