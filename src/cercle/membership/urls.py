@@ -3,7 +3,12 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from cercle.membership.views import charter as charter_views
+from cercle.membership.views import circle as circle_views
 from cercle.membership.views import contracts as contract_views
+from cercle.membership.views import directory as directory_views
+from cercle.membership.views import regulation as regulation_views
+from cercle.membership.views import steward as steward_views
 
 app_name = "membership"
 
@@ -51,16 +56,65 @@ contract_patterns = [
 
 # Charter, circle, engagements, regulation, stewards' home — views/charter.py
 charter_patterns = [
-    path("charte/", _todo, name="charter"),
-    path("engagements/", _todo, name="my_engagements"),
-    path("soucieux/", _todo, name="steward_home"),
-    path("regulation/<uuid:case_id>/", _todo, name="regulation_detail"),
+    path("charte/", charter_views.charter, name="charter"),
+    path("charte/signer/", charter_views.charter_sign, name="charter_sign"),
+    path("charte/versions/", charter_views.charter_versions, name="charter_versions"),
+    path(
+        "charte/versions/<int:number>/",
+        charter_views.charter_version_detail,
+        name="charter_version_detail",
+    ),
+    path("charte/publier/", charter_views.charter_publish, name="charter_publish"),
+    path(
+        "charte/signatures/<uuid:signature_id>/pdf/",
+        charter_views.signature_pdf,
+        name="signature_pdf",
+    ),
+    path("cercle/", circle_views.circle_members, name="circle_members"),
+    path("cercle/rejoindre/", circle_views.circle_join, name="circle_join"),
+    path("cercle/quitter/", circle_views.circle_leave, name="circle_leave"),
+    path("engagements/", circle_views.my_engagements, name="my_engagements"),
+    path(
+        "engagements/<uuid:check_id>/preuve/", circle_views.check_evidence, name="check_evidence"
+    ),
+    path("engagements/<uuid:check_id>/revue/", circle_views.check_review, name="check_review"),
+    path("soucieux/", steward_views.steward_home, name="steward_home"),
+    path(
+        "soucieux/a-resigner/", steward_views.steward_resign_list, name="steward_resign_list"
+    ),
+    path(
+        "soucieux/engagements/",
+        circle_views.engagement_follow_up,
+        name="engagement_follow_up",
+    ),
+    path(
+        "soucieux/engagements/ouvrir/",
+        circle_views.engagement_year_open,
+        name="engagement_year_open",
+    ),
+    path("regulation/", regulation_views.regulation_list, name="regulation_list"),
+    path("regulation/nouveau/", regulation_views.regulation_raise, name="regulation_raise"),
+    path(
+        "regulation/<uuid:case_id>/",
+        regulation_views.regulation_detail,
+        name="regulation_detail",
+    ),
+    path(
+        "regulation/<uuid:case_id>/audition/",
+        regulation_views.regulation_hear,
+        name="regulation_hear",
+    ),
+    path(
+        "regulation/<uuid:case_id>/decision/",
+        regulation_views.regulation_decide,
+        name="regulation_decide",
+    ),
 ]
 
 # Public directory — views/directory.py
 directory_patterns = [
-    path("annuaire/", _todo, name="directory"),
-    path("annuaire/<slug:slug>/", _todo, name="member_detail"),
+    path("annuaire/", directory_views.directory, name="directory"),
+    path("annuaire/<slug:slug>/", directory_views.member_detail, name="member_detail"),
 ]
 
 urlpatterns = contract_patterns + charter_patterns + directory_patterns
