@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
@@ -88,7 +89,7 @@ class MenuItem(models.Model):
         return self.label
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.section == MenuSection.CONTRIBUTION:
             if not self.contribution_kind:
                 errors["contribution_kind"] = [_("Say what kind of contribution this is.")]
