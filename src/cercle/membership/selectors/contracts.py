@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ def menu_item_get(*, uuid: UUID | str) -> MenuItem:
 
 def _with_parties(contracts: QuerySet[AdhesionContract]) -> QuerySet[AdhesionContract]:
     return contracts.select_related(
-        "applicant_person", "applicant_organization", "created_by", "decided_by"
+        "applicant_person", "applicant_organization", "created_by", "decided_by", "amends"
     )
 
 
@@ -73,6 +74,14 @@ def administered_organizations(*, user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(
         memberships__person=person, memberships__role=OrganizationRole.ADMIN
     ).order_by("name")
+
+
+def organization_for_application(uuid: UUID | str) -> Organization:
+    """The organization named in an application; a field error when there is none."""
+    organization = Organization.objects.filter(uuid=uuid).first()
+    if organization is None:
+        raise ValidationError({"organization": [_("No organization has this identifier.")]})
+    return organization
 
 
 def contract_list(*, actor: Any, mine_only: bool = False) -> QuerySet[AdhesionContract]:
@@ -121,7 +130,6 @@ def contract_get(*, actor: Any, uuid: UUID | str) -> AdhesionContract:
     """One contract with its choices and comments; NotFound or NotAllowed otherwise."""
     contract = (
         _with_parties(AdhesionContract.objects.all())
-        .select_related("amends")
         .prefetch_related(_choices_prefetch(), _comments_prefetch())
         .filter(uuid=uuid)
         .first()
