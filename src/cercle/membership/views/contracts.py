@@ -299,8 +299,11 @@ def menu_item_edit(request: HttpRequest, item_id: str) -> HttpResponse:
     form = MenuItemEditForm(request.POST or None, initial=initial)
     saved = None
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        if changes.get("position") is None:
+            changes.pop("position")  # an empty position keeps the item where it is
         saved = call_service(
-            form, services.menu_item_update, actor=_user(request), item=item, **form.cleaned_data
+            form, services.menu_item_update, actor=_user(request), item=item, **changes
         )
     if saved is not None:
         messages.success(request, _("The item was saved."))
