@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from cercle.core.errors import NotAllowed
 from cercle.core.models import JournalEntry
@@ -88,11 +89,10 @@ def test_only_stewards_publish() -> None:
     ],
 )
 def test_bad_engagements_are_refused_with_a_field_error(
-    engagements: list[dict[str, str]], fragment: str, settings: Any
+    engagements: list[dict[str, str]], fragment: str
 ) -> None:
     """Missing, duplicated or malformed engagements give errors under `engagements`."""
-    settings.LANGUAGE_CODE = "en"
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         publish(StewardFactory(), engagements=engagements)
     assert "engagements" in error.value.message_dict
     assert fragment in " ".join(error.value.message_dict["engagements"])

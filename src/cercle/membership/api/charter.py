@@ -1,7 +1,5 @@
 """API: the charter, signatures, the circle, engagement follow-up and regulation."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -9,7 +7,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core.api import authenticated_user
@@ -221,7 +219,7 @@ def current_version(request: HttpRequest) -> CharterVersion:
 
 
 @router.post("/charter/versions", response={201: CharterVersionOut})
-def publish_version(request: HttpRequest, payload: CharterVersionIn) -> tuple[int, Any]:
+def publish_version(request: HttpRequest, payload: CharterVersionIn) -> Status[Any]:
     version = charter_services.charter_version_publish(
         actor=authenticated_user(request),
         title=payload.title,
@@ -229,18 +227,18 @@ def publish_version(request: HttpRequest, payload: CharterVersionIn) -> tuple[in
         closing=payload.closing,
         engagements=[e.dict() for e in payload.engagements],
     )
-    return 201, charter_selectors.charter_version_get(number=version.number)
+    return Status(201, charter_selectors.charter_version_get(number=version.number))
 
 
 @router.post("/charter/signatures", response={201: SignatureOut})
-def sign(request: HttpRequest, payload: SignatureIn) -> tuple[int, CharterSignature]:
+def sign(request: HttpRequest, payload: SignatureIn) -> Status[CharterSignature]:
     signature = charter_services.charter_sign(
         actor=authenticated_user(request),
         version_number=payload.version,
         consents_to_listing=payload.consents_to_listing,
         mandates_follow_up=payload.mandates_follow_up,
     )
-    return 201, signature
+    return Status(201, signature)
 
 
 @router.get("/charter/signatures/mine", response=list[SignatureOut])
@@ -269,8 +267,8 @@ def signature_pdf(request: HttpRequest, signature_id: UUID) -> HttpResponse:
 
 
 @router.post("/circle/join", response={201: CircleMembershipOut}, tags=["circle"])
-def join_circle(request: HttpRequest) -> tuple[int, CircleMembership]:
-    return 201, circle_services.circle_join(actor=authenticated_user(request))
+def join_circle(request: HttpRequest) -> Status[CircleMembership]:
+    return Status(201, circle_services.circle_join(actor=authenticated_user(request)))
 
 
 @router.post("/circle/leave", response=CircleMembershipOut, tags=["circle"])
@@ -321,10 +319,10 @@ def update_check(
 
 
 @router.post("/engagement-years/{year}/open", response={201: YearOpenedOut}, tags=["engagements"])
-def open_year(request: HttpRequest, year: int) -> tuple[int, dict[str, int]]:
+def open_year(request: HttpRequest, year: int) -> Status[dict[str, int]]:
     """Stewards: give every circle member one check per engagement for `year`."""
     created = circle_services.engagement_year_open(actor=authenticated_user(request), year=year)
-    return 201, {"year": year, "created": created}
+    return Status(201, {"year": year, "created": created})
 
 
 # ---------------------------------------------------------------- regulation
@@ -339,7 +337,7 @@ def list_cases(request: HttpRequest, status: RegulationStatus | None = None) -> 
 
 
 @router.post("/regulation-cases", response={201: RegulationCaseOut}, tags=["regulation"])
-def raise_case(request: HttpRequest, payload: RegulationCaseIn) -> tuple[int, RegulationCase]:
+def raise_case(request: HttpRequest, payload: RegulationCaseIn) -> Status[RegulationCase]:
     user = authenticated_user(request)
     person = circle_selectors.person_by_slug(slug=payload.person)
     if person is None:
@@ -347,7 +345,7 @@ def raise_case(request: HttpRequest, payload: RegulationCaseIn) -> tuple[int, Re
     case = regulation_services.regulation_case_raise(
         actor=user, person=person, concern=payload.concern
     )
-    return 201, circle_selectors.regulation_case_get(actor=user, case_id=case.uuid)
+    return Status(201, circle_selectors.regulation_case_get(actor=user, case_id=case.uuid))
 
 
 @router.post("/regulation-cases/{case_id}/hearing", response=RegulationCaseOut, tags=["regulation"])

@@ -1,7 +1,5 @@
 """API: the public directory of circle members who consented to being listed."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
