@@ -1,7 +1,5 @@
 """API: adhesion menus and contracts, through the same services as the pages."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
