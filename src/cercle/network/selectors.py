@@ -80,7 +80,7 @@ def organization_list(*, actor_type: str = "", department: str = "") -> QuerySet
     if actor_type and actor_type not in ActorType.values:
         errors["actor_type"] = [_("Select a valid choice.")]
     department = (department or "").strip().upper()
-    if department and not DEPARTMENT_RE.match(department):
+    if department and not DEPARTMENT_RE.fullmatch(department):
         errors["department"] = [_("Enter a département code such as 59, 2A or 974.")]
     if errors:
         raise ValidationError(errors)

@@ -11,8 +11,16 @@ from django.utils.translation import gettext_lazy as _
 # documents that their digits sum to a multiple of 5 instead.
 LA_POSTE_SIREN = "356000000"
 
-DEPARTMENT_RE = re.compile(r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8])$")
-COMMUNE_RE = re.compile(r"^((0[1-9]|[1-8][0-9]|9[0-5]|2A|2B)[0-9]{3}|97[1-8][0-9]{2})$")
+# Metropolitan départements 01–95 without 20 (Corsica is 2A and 2B since 1976), the
+# overseas départements 971–978, and the overseas collectivities that INSEE's code
+# lists with them: 984 (TAAF), 986 (Wallis-et-Futuna), 987 (French Polynesia),
+# 988 (New Caledonia), 989 (Clipperton). A commune code is its département's code
+# followed by three digits (two overseas). Use `fullmatch`: `$` would let a final
+# newline through.
+_METROPOLE = r"0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B"
+_OVERSEAS = r"97[1-8]|98[46-9]"
+DEPARTMENT_RE = re.compile(rf"(?:{_METROPOLE}|{_OVERSEAS})")
+COMMUNE_RE = re.compile(rf"(?:(?:{_METROPOLE})[0-9]{{3}}|(?:{_OVERSEAS})[0-9]{{2}})")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -50,4 +58,4 @@ def validate_siret(value: str) -> None:
 
 def is_territory_code_shape(value: str) -> bool:
     """Whether a code looks like a département or a commune code (INSEE)."""
-    return bool(DEPARTMENT_RE.match(value) or COMMUNE_RE.match(value))
+    return bool(DEPARTMENT_RE.fullmatch(value or "") or COMMUNE_RE.fullmatch(value or ""))

@@ -1,6 +1,7 @@
 """Organizations and the people who act for them."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja's pagination wrapper resolves the
+# parameters' annotations in its own module, where these names do not exist.
 
 from uuid import UUID
 

@@ -1,6 +1,7 @@
 """The skills taxonomy: public to read, maintained by stewards."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja's pagination wrapper resolves the
+# parameters' annotations in its own module, where these names do not exist.
 
 from django.http import HttpRequest
 from ninja import Router

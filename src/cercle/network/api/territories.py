@@ -1,6 +1,7 @@
 """Départements and communes, by name or INSEE code."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja's pagination wrapper resolves the
+# parameters' annotations in its own module, where these names do not exist.
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
