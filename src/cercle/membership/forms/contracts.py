@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cercle.membership.enums import ContractStatus, ContributionKind, MenuSection
@@ -67,6 +68,18 @@ class MenuFilterForm(forms.Form):
 # ---------------------------------------------------------------- contracts
 
 
+def figures_of(item: MenuItem) -> str:
+    """The rate and amount of a contribution item, as the applicant reads them."""
+    parts = []
+    if item.rate_percent is not None:
+        parts.append(
+            _("%(rate)s %% of turnover HT") % {"rate": number_format(item.rate_percent.normalize())}
+        )
+    if item.amount_ht is not None:
+        parts.append(_("%(amount)s € HT") % {"amount": number_format(item.amount_ht, 2)})
+    return " · ".join(str(part) for part in parts)
+
+
 class ContractStartForm(forms.Form):
     """For whom the contract is: oneself (as a citizen or a provider) or an organization."""
 
@@ -119,12 +132,12 @@ class ContractChoicesForm(forms.Form):
                 self.fields[f"item_{key}"] = forms.BooleanField(
                     label=item.label,
                     required=False,
-                    help_text=item.help_text,
+                    help_text=" · ".join(filter(None, [item.help_text, figures_of(item)])),
                     initial=item.pk in chosen,
                 )
                 if item.is_free_text:
                     self.fields[f"text_{key}"] = forms.CharField(
-                        label=_("Your proposal"),
+                        label=_("Your proposal for “%(label)s”") % {"label": item.label},
                         required=False,
                         max_length=MAX_TEXT,
                         widget=forms.Textarea(attrs={"rows": 2}),
