@@ -72,7 +72,7 @@ class CharterVersionFactory(factory.django.DjangoModelFactory):
         codes = ENGAGEMENT_CODES if extracted is None else extracted
         CharterEngagement.objects.bulk_create(
             CharterEngagement(
-                version=self,
+                version=self,  # type: ignore[misc]
                 code=code,
                 position=i,
                 title=f"Engagement {code}",
@@ -123,7 +123,7 @@ class RegulationCaseFactory(factory.django.DjangoModelFactory):
 
 def circle_member(version: CharterVersion, **person_fields: Any) -> Person:
     """A member who signed `version` and is in the circle (built without services)."""
-    person = MemberFactory(**person_fields)
+    person: Person = MemberFactory(**person_fields)  # type: ignore[assignment]
     CharterSignatureFactory(person=person, version=version)
     CircleMembershipFactory(person=person)
     return person

@@ -30,9 +30,7 @@ def auth(person: Any) -> dict[str, str]:
 
 
 def post(client: Client, url: str, body: object | None = None, **extra: str) -> Any:
-    return client.post(
-        API + url, json.dumps(body or {}), content_type="application/json", **extra
-    )
+    return client.post(API + url, json.dumps(body or {}), content_type="application/json", **extra)
 
 
 def error_body(response: Any, status: int) -> dict[str, Any]:

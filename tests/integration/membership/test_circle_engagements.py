@@ -147,7 +147,9 @@ def test_api_lists_mine_and_stewards_see_all(
 def test_api_patch_evidence_then_review(client: Client) -> None:
     check = EngagementCheckFactory()
     owner = bearer(token_secret(check.person))
-    response = patch(client, f"/engagement-checks/{check.uuid}", {"evidence_note": "Fait."}, **owner)
+    response = patch(
+        client, f"/engagement-checks/{check.uuid}", {"evidence_note": "Fait."}, **owner
+    )
     assert response.status_code == 200, response.content
     assert response.json()["evidence_note"] == "Fait."
     denied = patch(client, f"/engagement-checks/{check.uuid}", {"status": "done"}, **owner)

@@ -83,7 +83,10 @@ def test_only_stewards_publish() -> None:
     ("engagements", "fragment"),
     [
         ([], "at least one engagement"),
-        ([{"code": "a", "title": "A", "text": "x"}, {"code": "a", "title": "B", "text": "y"}], "twice"),
+        (
+            [{"code": "a", "title": "A", "text": "x"}, {"code": "a", "title": "B", "text": "y"}],
+            "twice",
+        ),
         ([{"code": "not a slug!", "title": "A", "text": "x"}], "Engagement 1"),
         ([{"code": "a", "title": "", "text": "x"}], "Engagement 1"),
     ],
@@ -111,9 +114,11 @@ def test_a_member_signs_the_current_version_with_both_consents() -> None:
     member = MemberFactory()
     signature = sign(member, version.number)
     assert signature.version == version
-    assert signature.consents_to_listing and signature.mandates_follow_up
+    assert signature.consents_to_listing
+    assert signature.mandates_follow_up
     status = charter_status_for(person=member, current=version)
-    assert status.signed_current and not status.needs_resign
+    assert status.signed_current
+    assert not status.needs_resign
     assert JournalEntry.objects.filter(verb="charter.signed", subject=member.user).exists()
 
 
@@ -200,7 +205,9 @@ def test_re_signing_while_in_the_circle_adds_checks_for_new_engagements() -> Non
     CircleMembershipFactory(person=member)
     publish(steward, engagements=[*ENGAGEMENTS, {"code": "meet", "title": "R", "text": "t"}])
     sign(member, 2)
-    codes = set(EngagementCheck.objects.filter(person=member).values_list("engagement_code", flat=True))
+    codes = set(
+        EngagementCheck.objects.filter(person=member).values_list("engagement_code", flat=True)
+    )
     assert "meet" in codes
 
 
@@ -225,7 +232,9 @@ def test_the_seed_keeps_an_existing_charter() -> None:
 def test_status_of_someone_who_never_signed() -> None:
     version = CharterVersionFactory()
     status = charter_status_for(person=MemberFactory(), current=version)
-    assert not status.has_signed and not status.needs_resign and not status.signed_current
+    assert not status.has_signed
+    assert not status.needs_resign
+    assert not status.signed_current
 
 
 def test_an_older_signature_needs_re_signing() -> None:

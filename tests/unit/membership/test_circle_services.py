@@ -178,7 +178,8 @@ def test_evidence_must_say_something_valid(url: str, note: str, field: str) -> N
         )
     assert field in error.value.message_dict
     check.refresh_from_db()
-    assert check.evidence_url == "" and check.evidence_note == ""
+    assert check.evidence_url == ""
+    assert check.evidence_note == ""
 
 
 def test_a_steward_confirms_or_marks_missed_and_can_correct() -> None:

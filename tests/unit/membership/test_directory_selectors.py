@@ -59,7 +59,9 @@ def test_an_outdated_signature_still_lists_a_circle_member(version: Any) -> None
 
 def test_filter_by_skill_and_departement(version: Any) -> None:
     facilitation, legal = SkillFactory(), SkillFactory()
-    north = bulk_listed_members(2, version=version, skills=[facilitation], territory_codes=("59350",))
+    north = bulk_listed_members(
+        2, version=version, skills=[facilitation], territory_codes=("59350",)
+    )
     south = bulk_listed_members(1, version=version, skills=[legal], territory_codes=("13", "13055"))
     assert list(directory_list(skill=facilitation.slug)) == north
     assert list(directory_list(territory="13")) == south
