@@ -51,6 +51,7 @@ json_scalars = (
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | text
     | st.decimals(
         allow_nan=False, allow_infinity=False, places=2, max_value=10**9, min_value=-(10**9)

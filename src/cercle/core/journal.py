@@ -23,7 +23,25 @@ GENESIS_HASH = "0" * 64
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
+    """The one JSON text that is hashed; NaN and infinities are refused (not JSON)."""
+    return json.dumps(
+        value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+
+
+def _stable_numbers(value: Any) -> Any:
+    """Whole floats become ints, so the payload reads back as it was hashed.
+
+    PostgreSQL's jsonb keeps numbers as decimals: it gives 1e20 back as
+    100000000000000000000 and -0.0 as 0, which would make `verify()` see an edit.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _stable_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stable_numbers(item) for item in value]
+    return value
 
 
 def compute_hash(entry: JournalEntry) -> str:
@@ -71,7 +89,7 @@ def record(
     else:
         label = ""
     # Round-trip through JSON so the stored payload is exactly what was hashed.
-    clean_payload = json.loads(_canonical(payload or {}))
+    clean_payload = _stable_numbers(json.loads(_canonical(payload or {})))
     with transaction.atomic():
         head, _ = JournalHead.objects.select_for_update().get_or_create(id=1)
         entry = JournalEntry(

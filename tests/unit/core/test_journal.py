@@ -111,3 +111,22 @@ def test_the_head_follows_the_newest_entry() -> None:
     entries = _three_entries()
     head = JournalHead.objects.get()
     assert (head.seq, head.hash) == (entries[-1].seq, entries[-1].hash)
+
+
+@pytest.mark.parametrize("value", [1e20, -0.0, 1.0, 0.1, 1.5e-7, 2**70, "12.50"])
+def test_numbers_in_the_payload_read_back_as_hashed(value: object) -> None:
+    """Whatever the database does with JSON numbers (jsonb: 1e20 → 100000000000000000000),
+    the stored payload re-hashes to the same value."""
+    journal.record(actor=None, verb="n", object_type="t", object_id="1", payload={"v": value})
+    stored = JournalEntry.objects.get(verb="n")
+    assert stored.payload["v"] == value
+    assert journal.verify().ok
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_payload_that_is_not_json_is_refused_and_nothing_is_written(value: float) -> None:
+    """NaN and infinities have no JSON form: recording them fails before any write."""
+    with pytest.raises(ValueError, match="JSON"):
+        journal.record(actor=None, verb="n", object_type="t", object_id="1", payload={"v": value})
+    assert not JournalEntry.objects.filter(verb="n").exists()
+    assert journal.verify().ok
