@@ -176,3 +176,14 @@ def test_member_refusals_and_bad_input() -> None:
     assert_error(send(admin_client, "DELETE", f"{base}/{admin.person.uuid}"), 422, "person")
     assert OrganizationMembership.objects.count() == 2
     assert OrganizationMembership.objects.get(person=admin.person).role == "admin"
+
+
+def test_the_people_list_costs_the_same_with_5_or_50_people(supporter: Any) -> None:
+    admin = OrganizationAdminFactory()
+    OrganizationMembershipFactory.create_batch(4, organization=admin.organization)
+    client = api_client(supporter)
+    url = f"{URL}/{admin.organization.slug}/members"
+    client.get(url)  # the token's first use records when it was used: one write, once
+    few = _count(client, url)
+    OrganizationMembershipFactory.create_batch(45, organization=admin.organization)
+    assert _count(client, url) == few

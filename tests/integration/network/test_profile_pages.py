@@ -141,3 +141,24 @@ def test_a_contributor_cannot_change_levels(contributor: Any, supporter: Any) ->
     url = reverse("network:person_set_level", args=[supporter.slug])
     assert logged_in(contributor).post(url, {"level": "soucieux"}).status_code == 403
     assert Person.objects.get(pk=supporter.pk).engagement_level == "sympathisant"
+
+
+def test_a_persons_page_costs_the_same_with_5_or_50_organizations(supporter: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.network import ConsultantProfileFactory, SkillFactory
+
+    other = SupporterFactory()
+    ConsultantProfileFactory(person=other, skills=SkillFactory.create_batch(3))
+    OrganizationMembershipFactory.create_batch(5, person=other)
+    client = logged_in(supporter)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(other.get_absolute_url()).status_code == 200
+        return len(context.captured_queries)
+
+    few = count()
+    OrganizationMembershipFactory.create_batch(45, person=other)
+    assert count() == few

@@ -261,3 +261,20 @@ def test_removing_someone_who_does_not_belong_is_a_field_error() -> None:
             actor=admin.person.user, organization=admin.organization, person=PersonFactory()
         )
     assert "person" in error.value.message_dict
+
+
+def test_a_siret_race_lost_at_the_database_is_still_a_field_error(
+    non_member: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests checking at once both see the SIRET free; the unique index decides,
+    and the loser gets the same field error rather than an IntegrityError."""
+    from cercle.network.services import organizations as module
+
+    OrganizationFactory(siret=VALID_SIRET)
+    monkeypatch.setattr(module, "_check_siret_free", lambda *a, **k: None)
+    monkeypatch.setattr(Organization, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as error:
+        _create(non_member, siret=VALID_SIRET)
+    assert "siret" in error.value.message_dict
+    assert Organization.objects.count() == 1
+    assert not OrganizationMembership.objects.exists()
