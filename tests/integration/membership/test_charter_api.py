@@ -196,3 +196,27 @@ def test_joining_refusals(client: Client, version: Any) -> None:
     )
     error_body(client.get(f"{API}/circle/members", **auth(PersonFactory())), 403)
     error_body(client.get(f"{API}/circle/members"), 401)
+
+
+def test_the_endpoints_are_documented(client: Client) -> None:
+    """The OpenAPI document lists every charter, circle, engagement, regulation and
+    directory endpoint."""
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    for path in (
+        "/charter/versions",
+        "/charter/current",
+        "/charter/signatures",
+        "/charter/signatures/mine",
+        "/charter/signatures/{signature_id}/pdf",
+        "/circle/join",
+        "/circle/leave",
+        "/circle/members",
+        "/engagement-checks",
+        "/engagement-checks/{check_id}",
+        "/regulation-cases",
+        "/regulation-cases/{case_id}/hearing",
+        "/regulation-cases/{case_id}/decision",
+        "/directory",
+        "/directory/{slug}",
+    ):
+        assert f"{API}{path}" in paths
