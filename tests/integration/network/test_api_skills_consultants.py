@@ -185,3 +185,24 @@ def test_territories_search(client: Client) -> None:
     assert client.get("/api/v1/territories", {"limit": 5}).json()["count"] > 30000
     assert_error(client.get("/api/v1/territories", {"q": "x" * 81}), 422, "q")
     assert_error(client.get("/api/v1/territories", {"limit": "many"}), 422, "limit")
+
+
+def test_the_openapi_document_lists_the_network_endpoints(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    expected = {
+        "/api/v1/me": {"get", "patch"},
+        "/api/v1/people/{person_id}": {"get"},
+        "/api/v1/people/{person_id}/level": {"post"},
+        "/api/v1/organizations": {"get", "post"},
+        "/api/v1/organizations/{slug}": {"get", "patch"},
+        "/api/v1/organizations/{slug}/members": {"get", "post"},
+        "/api/v1/organizations/{slug}/members/{person_id}": {"patch", "delete"},
+        "/api/v1/skills": {"get", "post"},
+        "/api/v1/skills/{slug}": {"patch"},
+        "/api/v1/me/consultant-profile": {"get", "put"},
+        "/api/v1/me/consultant-profile/references": {"post"},
+        "/api/v1/me/consultant-profile/references/{reference_id}": {"patch", "delete"},
+        "/api/v1/territories": {"get"},
+    }
+    for path, methods in expected.items():
+        assert set(paths[path]) >= methods, path
