@@ -18,14 +18,19 @@ def _body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, 
     return {"detail": detail, "errors": errors or {}}
 
 
+_LOCATIONS = {"body", "query", "path", "form", "header", "cookie", "file"}
+
+
 def _ninja_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        loc = [
-            str(part)
-            for part in item.get("loc", [])
-            if part not in ("body", "query", "path", "payload", "form")
-        ]
+        loc = [str(part) for part in item.get("loc", [])]
+        # Ninja prefixes the location ("body", "query"…) and, for a body schema, the
+        # parameter's name (always `payload` here); what follows is the field itself.
+        if loc and loc[0] in _LOCATIONS:
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
         field = ".".join(loc) or "__all__"
         errors.setdefault(field, []).append(_translated_pydantic(item))
     return errors
