@@ -4,8 +4,8 @@ Fixtures and helpers for tests in this directory:
 
 - `browser` (session): one headless Chromium, `/usr/bin/chromium`, never a downloaded one.
 - `page`: a fresh browser context (no cookies) whose relative URLs go to pytest-django's
-  `live_server`; it fails the test if the page raised a JavaScript error or the server
-  answered 5xx.
+  `live_server`; it fails the test if the page raised a JavaScript error, the server
+  answered 5xx or a static file was missing.
 - `assert_accessible(page)`: runs axe on the current page and fails listing every
   violation (rule id, impact, help, the CSS targets of each node).
 - `log_in(page, email, password=PASSWORD)`: logs in through the login form.
@@ -118,21 +118,20 @@ def e2e_db(transactional_db: None) -> None:
 def page(browser: Any, live_server: Any, e2e_db: None) -> Iterator[Any]:
     """A new page in a clean context, pointed at the live server, in French like a visitor.
 
-    JavaScript errors and 5xx answers seen during the test fail it at teardown.
+    JavaScript errors, 5xx answers and missing static files fail the test at teardown.
     """
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(15_000)
     new_page = context.new_page()
     problems: list[str] = []
     new_page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-    new_page.on(
-        "response",
-        lambda response: (
+
+    def check(response: Any) -> None:
+        broken_asset = response.status >= 400 and "/static/" in response.url
+        if response.status >= 500 or broken_asset:
             problems.append(f"{response.status} on {response.url}")
-            if response.status >= 500
-            else None
-        ),
-    )
+
+    new_page.on("response", check)
     yield new_page
     context.close()
     assert not problems, "\n".join(problems)

@@ -280,3 +280,16 @@ def test_account_pages_need_a_login(client: Client) -> None:
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
+
+
+def test_pages_we_do_not_override_still_use_our_layout_and_labels(client: Client) -> None:
+    """allauth pages without our own template (re-authentication) render in the layout,
+    with labelled fields from our field partial."""
+    person = verified_person()
+    client.force_login(person.user)
+    response = client.get(reverse("account_reauthenticate"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="skip-link"' in html
+    assert '<label for="id_password"' in html
+    assert html.count("<h1") == 1
