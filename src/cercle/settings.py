@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cercle.core",
     "cercle.network",
     "cercle.membership",
+    "cercle.demo",
 ]
 
 MIDDLEWARE = [

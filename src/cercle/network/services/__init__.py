@@ -3,6 +3,10 @@
 One module a topic; everything is importable from `cercle.network.services`.
 """
 
+from cercle.network.services.accounts import (
+    account_create_verified,
+    person_appoint_steward_by_operator,
+)
 from cercle.network.services.common import (
     _territory,
     person_of,
@@ -35,6 +39,7 @@ from cercle.network.services.skills import skill_create, skill_deactivate, skill
 
 __all__ = [
     "_territory",
+    "account_create_verified",
     "consultant_profile_update",
     "consultant_reference_create",
     "consultant_reference_delete",
@@ -45,6 +50,7 @@ __all__ = [
     "organization_member_remove",
     "organization_member_set_role",
     "organization_update",
+    "person_appoint_steward_by_operator",
     "person_mark_member",
     "person_of",
     "person_register",
