@@ -1,7 +1,6 @@
 """Membership pages: each topic module of `views/` lists its own URL patterns."""
 
 from django.urls import path
-from django.views.generic import TemplateView
 
 from cercle.membership.views import charter as charter_views
 from cercle.membership.views import circle as circle_views
@@ -12,7 +11,6 @@ from cercle.membership.views import steward as steward_views
 
 app_name = "membership"
 
-_todo = TemplateView.as_view(template_name="core/home.html")
 
 # Contracts (adhesion) — owned by views/contracts.py
 contract_patterns = [
@@ -74,14 +72,10 @@ charter_patterns = [
     path("cercle/rejoindre/", circle_views.circle_join, name="circle_join"),
     path("cercle/quitter/", circle_views.circle_leave, name="circle_leave"),
     path("engagements/", circle_views.my_engagements, name="my_engagements"),
-    path(
-        "engagements/<uuid:check_id>/preuve/", circle_views.check_evidence, name="check_evidence"
-    ),
+    path("engagements/<uuid:check_id>/preuve/", circle_views.check_evidence, name="check_evidence"),
     path("engagements/<uuid:check_id>/revue/", circle_views.check_review, name="check_review"),
     path("soucieux/", steward_views.steward_home, name="steward_home"),
-    path(
-        "soucieux/a-resigner/", steward_views.steward_resign_list, name="steward_resign_list"
-    ),
+    path("soucieux/a-resigner/", steward_views.steward_resign_list, name="steward_resign_list"),
     path(
         "soucieux/engagements/",
         circle_views.engagement_follow_up,
