@@ -25,7 +25,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(BIN)/activate node_modules/.package-lock.json
 	$(PY) scripts/i18n.py compile
-	mkdir -p var
+	mkdir -p var/static
 
 migrate: install
 	$(MANAGE) migrate --no-input

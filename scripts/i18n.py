@@ -1,7 +1,7 @@
 """Compile and check the translation catalogs without GNU gettext (pure Python, polib).
 
-    python scripts/i18n.py compile   # .po -> .mo, for `make run` and `make test`
-    python scripts/i18n.py check     # fail when an entry is untranslated or fuzzy
+python scripts/i18n.py compile   # .po -> .mo, for `make run` and `make test`
+python scripts/i18n.py check     # fail when an entry is untranslated or fuzzy
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def check_all() -> int:
                 problems += 1
                 where = entry.occurrences[0] if entry.occurrences else ("?", "")
                 state = "fuzzy" if "fuzzy" in entry.flags else "untranslated"
-                print(f"{po_path.relative_to(LOCALE)}: {state}: {entry.msgid!r} ({where[0]}:{where[1]})")
+                print(
+                    f"{po_path.relative_to(LOCALE)}: {state}: {entry.msgid!r} ({where[0]}:{where[1]})"
+                )
     if problems:
         print(f"{problems} translation(s) missing.")
         return 1

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cercle.core.middleware.ErrorMiddleware",
+    "cercle.core.middleware.FormErrorStatusMiddleware",
 ]
 
 ROOT_URLCONF = "cercle.urls"

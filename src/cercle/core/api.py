@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core import selectors, services
@@ -48,9 +49,9 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
-def create_token(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenCreateIn) -> Status[Any]:
     token, secret = services.api_token_create(actor=authenticated_user(request), name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "uuid": token.uuid, "secret": secret}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "uuid": token.uuid, "secret": secret})
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import translation
 
 from cercle.core.errors import ApplicationError
@@ -41,3 +42,27 @@ class ErrorMiddleware:
                 status=exception.status,
             )
         return None
+
+
+class FormErrorStatusMiddleware:
+    """A POST whose form comes back with errors answers 400, not 200.
+
+    Our own views set the status themselves; this covers views we do not write (the
+    account pages of django-allauth), which answer with a TemplateResponse.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_template_response(
+        self, request: HttpRequest, response: TemplateResponse
+    ) -> TemplateResponse:
+        if request.method == "POST" and response.status_code == 200:
+            context = response.context_data or {}
+            form = context.get("form") if isinstance(context, dict) else None
+            if form is not None and getattr(form, "errors", None):
+                response.status_code = 400
+        return response

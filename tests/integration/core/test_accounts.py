@@ -111,7 +111,7 @@ def test_signup_with_a_missing_name_shows_field_errors_and_creates_nothing(
         {"last_name": "B", "email": "x@example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'id="id_first_name_errors"' in html
     assert 'aria-invalid="true"' in html
     assert 'role="alert"' in html
@@ -170,7 +170,7 @@ def test_login_with_a_wrong_password_is_refused_with_a_message(client: Client) -
     verified_person()
     response = log_in(client, "claire@example.org", "wrong password")
     assert not is_logged_in(client)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
 
 
@@ -293,3 +293,26 @@ def test_pages_we_do_not_override_still_use_our_layout_and_labels(client: Client
     assert 'class="skip-link"' in html
     assert '<label for="id_password"' in html
     assert html.count("<h1") == 1
+
+
+def test_an_invalid_login_answers_400_with_the_error(client: Any) -> None:
+    """allauth's own views follow the house rule: bad input is a 4xx with field errors."""
+    response = client.post("/compte/login/", {"login": "nobody@exemple.org", "password": "wrong"})
+    assert response.status_code == 400
+    assert response.context["form"].errors
+
+
+def test_an_invalid_sign_up_answers_400_and_creates_nothing(client: Any) -> None:
+    before = User.objects.count()
+    response = client.post(
+        "/compte/signup/",
+        {
+            "email": "pas-une-adresse",
+            "password1": "x",
+            "password2": "y",
+            "first_name": "",
+            "last_name": "",
+        },
+    )
+    assert response.status_code == 400
+    assert User.objects.count() == before

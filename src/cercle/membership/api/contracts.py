@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core.api import authenticated_user
@@ -78,7 +78,7 @@ def list_menu_items(
 
 
 @router.post("/menu-items", response={201: MenuItemOut})
-def create_menu_item(request: HttpRequest, payload: MenuItemIn) -> tuple[int, MenuItem]:
+def create_menu_item(request: HttpRequest, payload: MenuItemIn) -> Status[Any]:
     fields = payload.dict()
     item = services.menu_item_create(
         actor=authenticated_user(request),
@@ -86,7 +86,7 @@ def create_menu_item(request: HttpRequest, payload: MenuItemIn) -> tuple[int, Me
         section=fields.pop("section"),
         **fields,
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.patch("/menu-items/{item_id}", response=MenuItemOut)
@@ -226,13 +226,13 @@ def list_contracts(
 
 
 @router.post("/contracts", response={201: ContractDetailOut})
-def start_contract(request: HttpRequest, payload: ContractStartIn) -> tuple[int, AdhesionContract]:
+def start_contract(request: HttpRequest, payload: ContractStartIn) -> Status[Any]:
     user = authenticated_user(request)
     kwargs: dict[str, Any] = {"actor_type": payload.actor_type or ""}
     if payload.organization is not None:
         kwargs = {"organization": selectors.organization_for_application(payload.organization)}
     contract = services.contract_start(actor=user, **kwargs)
-    return 201, selectors.contract_get(actor=user, uuid=contract.uuid)
+    return Status(201, selectors.contract_get(actor=user, uuid=contract.uuid))
 
 
 @router.get("/contracts/{contract_id}", response=ContractDetailOut)
@@ -266,15 +266,13 @@ def submit_contract(request: HttpRequest, contract_id: UUID) -> AdhesionContract
 
 
 @router.post("/contracts/{contract_id}/comments", response={201: CommentOut})
-def comment_contract(
-    request: HttpRequest, contract_id: UUID, payload: CommentIn
-) -> tuple[int, ContractComment]:
+def comment_contract(request: HttpRequest, contract_id: UUID, payload: CommentIn) -> Status[Any]:
     comment = services.contract_comment(
         actor=authenticated_user(request),
         contract=_detail(request, contract_id),
         body=payload.body,
     )
-    return 201, comment
+    return Status(201, comment)
 
 
 @router.post("/contracts/{contract_id}/validate", response=ContractDetailOut)
@@ -296,10 +294,10 @@ def refuse_contract(request: HttpRequest, contract_id: UUID, payload: RefuseIn) 
 
 
 @router.post("/contracts/{contract_id}/amend", response={201: ContractDetailOut})
-def amend_contract(request: HttpRequest, contract_id: UUID) -> tuple[int, AdhesionContract]:
+def amend_contract(request: HttpRequest, contract_id: UUID) -> Status[Any]:
     user = authenticated_user(request)
     amendment = services.contract_amend(actor=user, contract=_detail(request, contract_id))
-    return 201, selectors.contract_get(actor=user, uuid=amendment.uuid)
+    return Status(201, selectors.contract_get(actor=user, uuid=amendment.uuid))
 
 
 _PDF_RESPONSE = {200: {"description": "The contract as PDF", "content": {"application/pdf": {}}}}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotFound
@@ -47,12 +48,12 @@ def put_consultant_profile(request: HttpRequest, payload: ConsultantProfileIn) -
 
 
 @router.post("/me/consultant-profile/references", response={201: ReferenceOut})
-def create_reference(request: HttpRequest, payload: ReferenceIn) -> tuple[int, ConsultantReference]:
+def create_reference(request: HttpRequest, payload: ReferenceIn) -> Status[Any]:
     user = authenticated_user(request)
     reference = services.consultant_reference_create(
         actor=user, person=services.person_of(user), **payload.dict()
     )
-    return 201, reference
+    return Status(201, reference)
 
 
 @router.patch("/me/consultant-profile/references/{reference_id}", response=ReferenceOut)
@@ -74,10 +75,10 @@ def update_reference(
 
 
 @router.delete("/me/consultant-profile/references/{reference_id}", response={204: None})
-def delete_reference(request: HttpRequest, reference_id: UUID) -> tuple[int, None]:
+def delete_reference(request: HttpRequest, reference_id: UUID) -> Status[Any]:
     user = authenticated_user(request)
     reference = selectors.consultant_reference_get(
         person=services.person_of(user), uuid=reference_id
     )
     services.consultant_reference_delete(actor=user, reference=reference)
-    return 204, None
+    return Status(204, None)

@@ -3,10 +3,11 @@
 # No `from __future__ import annotations` here: ninja's pagination wrapper resolves the
 # parameters' annotations in its own module, where these names do not exist.
 
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core.api import authenticated_user
@@ -38,10 +39,10 @@ def list_organizations(
 
 
 @router.post("/organizations", response={201: OrganizationOut})
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Any]:
     """The caller becomes the new organization's administrator."""
     organization = services.organization_create(actor=authenticated_user(request), **payload.dict())
-    return 201, selectors.organization_get(slug=organization.slug)
+    return Status(201, selectors.organization_get(slug=organization.slug))
 
 
 @router.get("/organizations/{slug}", response=OrganizationOut)
@@ -81,16 +82,14 @@ def list_members(request: HttpRequest, slug: str) -> object:
 
 
 @router.post("/organizations/{slug}/members", response={201: MemberOut})
-def add_member(
-    request: HttpRequest, slug: str, payload: MemberIn
-) -> tuple[int, OrganizationMembership]:
+def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Status[Any]:
     """An administrator adds the person behind an existing account."""
     user = authenticated_user(request)
     organization = selectors.organization_get(slug=slug)
     membership = services.organization_member_add(
         actor=user, organization=organization, email=payload.email, role=payload.role
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.patch("/organizations/{slug}/members/{person_id}", response=MemberOut)
@@ -106,10 +105,10 @@ def set_member_role(
 
 
 @router.delete("/organizations/{slug}/members/{person_id}", response={204: None})
-def remove_member(request: HttpRequest, slug: str, person_id: UUID) -> tuple[int, None]:
+def remove_member(request: HttpRequest, slug: str, person_id: UUID) -> Status[Any]:
     """An administrator removes someone, or a person leaves; one administrator stays."""
     user = authenticated_user(request)
     organization = selectors.organization_get(slug=slug)
     person = selectors.person_get_by_uuid(uuid=person_id)
     services.organization_member_remove(actor=user, organization=organization, person=person)
-    return 204, None
+    return Status(204, None)

@@ -3,8 +3,10 @@
 # No `from __future__ import annotations` here: ninja's pagination wrapper resolves the
 # parameters' annotations in its own module, where these names do not exist.
 
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core.api import authenticated_user
@@ -23,8 +25,8 @@ def list_skills(request: HttpRequest, include_inactive: bool = False) -> object:
 
 
 @router.post("/skills", response={201: SkillOut})
-def create_skill(request: HttpRequest, payload: SkillIn) -> tuple[int, Skill]:
-    return 201, services.skill_create(actor=authenticated_user(request), **payload.dict())
+def create_skill(request: HttpRequest, payload: SkillIn) -> Status[Any]:
+    return Status(201, services.skill_create(actor=authenticated_user(request), **payload.dict()))
 
 
 @router.patch("/skills/{slug}", response=SkillOut)
