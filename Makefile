@@ -62,6 +62,7 @@ lint: install
 ## make messages: refresh the catalogs from the code (needs GNU gettext), then check them.
 messages: install
 	cd src/cercle && ../../$(MANAGE) makemessages -l fr -l en --no-obsolete --no-location -i 'static/*'
+	$(PY) scripts/i18n.py fill-en
 	$(MAKE) messages-check
 
 messages-check: install

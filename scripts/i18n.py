@@ -48,6 +48,26 @@ def check_all() -> int:
     return 0
 
 
+def fill_english() -> int:
+    """Message ids are written in English, so the English catalog repeats them.
+
+    Only empty entries are filled, so a deliberate English rewording is kept.
+    """
+    for po_path in sorted(LOCALE.glob("en/LC_MESSAGES/*.po")):
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            if entry.msgid_plural:
+                if not all(entry.msgstr_plural.values()):
+                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            elif not entry.msgstr:
+                entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+        po.save()
+    return 0
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
-    sys.exit({"compile": compile_all, "check": check_all}[command]())
+    sys.exit({"compile": compile_all, "check": check_all, "fill-en": fill_english}[command]())
