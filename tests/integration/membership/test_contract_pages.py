@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 from typing import Any
 
 import pytest
@@ -395,7 +396,7 @@ def test_bad_menu_items_are_refused(data: dict[str, str], message: str) -> None:
         reverse("membership:menu_list"), {"actor_type": "citoyen", **data}
     )
     assert response.status_code == 400
-    assert message in response.content.decode()
+    assert message in unescape(response.content.decode())
     assert not MenuItem.objects.exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 from typing import Any
 
 import pytest
@@ -123,7 +124,7 @@ def test_bad_input_is_a_400_and_creates_nothing(
     data = {"name": "X", "actor_type": "tiers_lieu", "territory_code": "59"} | changes
     response = logged_in(non_member).post(CREATE, data)
     assert response.status_code == 400
-    assert message in response.content.decode()
+    assert message in unescape(response.content.decode())
     assert not Organization.objects.exists()
 
 
@@ -263,7 +264,7 @@ def test_bad_additions_are_400_and_add_nobody(data: dict[str, str], message: str
         reverse("network:organization_member_add", args=[admin.organization.slug]), data
     )
     assert response.status_code == 400
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     assert message in html
     assert OrganizationMembership.objects.count() == 1
 

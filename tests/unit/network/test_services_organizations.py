@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from cercle.core.errors import NotAllowed
 from cercle.core.models import JournalEntry
@@ -87,7 +88,7 @@ def test_a_duplicate_siret_is_a_field_error_not_a_crash(non_member: Any) -> None
     with pytest.raises(ValidationError) as error:
         _create(non_member, name="Copie", siret=VALID_SIRET)
     assert error.value.message_dict["siret"] == [
-        "Another organization already uses this SIRET number."
+        gettext("Another organization already uses this SIRET number.")
     ]
     assert Organization.objects.count() == 1
 
