@@ -61,7 +61,7 @@ lint: install
 
 ## make messages: refresh the catalogs from the code (needs GNU gettext), then check them.
 messages: install
-	cd src/cercle && ../../$(MANAGE) makemessages -l fr -l en --no-obsolete --no-location -i 'static/*'
+	cd src/cercle && ../../$(PY) ../../manage.py makemessages -l fr -l en --no-obsolete --no-location -i 'static/*'
 	$(PY) scripts/i18n.py fill-en
 	$(MAKE) messages-check
 
