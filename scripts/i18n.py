@@ -54,7 +54,8 @@ def fill_english() -> int:
     Only empty entries are filled, so a deliberate English rewording is kept.
     """
     for po_path in sorted(LOCALE.glob("en/LC_MESSAGES/*.po")):
-        po = polib.pofile(str(po_path))
+        # gettext's own width, so that makemessages and this script agree on line breaks.
+        po = polib.pofile(str(po_path), wrapwidth=79)
         for entry in po:
             if entry.msgid_plural:
                 if not all(entry.msgstr_plural.values()):
