@@ -104,6 +104,14 @@ def test_a_tiers_lieu_adheres_discusses_with_a_steward_and_downloads_its_contrac
         picked.append(item)
     other = menu.get(section=MenuSection.NEED, is_free_text=True)
     page.locator(f"#id_item_{other.uuid}").check()
+    # Picking "other" without writing the proposal is refused, next to the empty box.
+    page.locator("main form button[name=action][value=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator(f"#id_text_{other.uuid}")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".form-errors[role=alert]")).to_have_count(1)
+    assert_accessible(page)
+    assert AdhesionContract.objects.get(pk=contract.pk).status == ContractStatus.DRAFT
+    expect(page.locator(f"#id_item_{other.uuid}")).to_be_checked()
     page.locator(f"#id_text_{other.uuid}").fill(PROPOSAL)
     page.locator("#id_motivation").fill("Nous ouvrons un lieu partagé dans une ancienne ferme.")
     page.locator("main form button[name=action][value=submit]").click()

@@ -98,6 +98,13 @@ def test_a_consultant_fills_their_profile_signs_joins_and_is_listed_in_the_direc
     page.goto("/charte/")
     expect(page.locator("main h2").first).to_contain_text(charter.title)
     assert_accessible(page)
+    # Signing without the consents is refused, each one explained next to its box.
+    page.locator("main form[action='/charte/signer/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_consents_to_listing")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_mandates_follow_up")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    assert not CharterSignature.objects.filter(person=consultant).exists()
     page.locator("#id_consents_to_listing").check()
     page.locator("#id_mandates_follow_up").check()
     page.locator("main form[action='/charte/signer/'] button[type=submit]").click()
@@ -142,6 +149,11 @@ def test_a_consultant_fills_their_profile_signs_joins_and_is_listed_in_the_direc
     assert directory_names(page) == []
     page.goto("/annuaire/?skill=gouvernance&territory=80")
     assert directory_names(page) == []
+    assert_accessible(page)
+
+    # A malformed département is refused with an explanation.
+    page.goto("/annuaire/?territory=5")
+    expect(page.locator("#id_territory")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
 
     # Their page shows the skill and the public reference.
