@@ -18,6 +18,7 @@ from cercle.membership.models import AdhesionContract, MenuItem
 from cercle.membership.services import charter as charter_services
 from cercle.membership.services import circle as circle_services
 from cercle.membership.services import contracts as contract_services
+from cercle.membership.services import menus as menu_services
 from cercle.membership.services import regulation as regulation_services
 from cercle.network import services as network
 from cercle.network.models import Organization, Person
@@ -48,7 +49,7 @@ def load_demo() -> bool:
         demo = Demo()
         _people(demo)
         _skills(demo)
-        contract_services.menu_seed_defaults(actor=None)
+        menu_services.menu_seed_defaults(actor=None)
         charter_services.charter_seed_default(actor=demo.user("solene"))
         _organizations(demo)
         _consultant_contracts(demo)

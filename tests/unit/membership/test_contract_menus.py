@@ -11,7 +11,7 @@ from cercle.core.errors import NotAllowed
 from cercle.core.models import JournalEntry
 from cercle.membership.enums import ContributionKind, MenuSection
 from cercle.membership.models import MenuItem
-from cercle.membership.services import contracts as services
+from cercle.membership.services import menus as services
 from cercle.network.enums import ActorType
 from tests.factories.membership_contracts import ContributionItemFactory, MenuItemFactory
 from tests.factories.network import PersonFactory, StewardFactory

@@ -14,6 +14,7 @@ from cercle.core.models import JournalEntry
 from cercle.membership.enums import ContractStatus, MenuSection
 from cercle.membership.models import AdhesionContract, ContractChoice
 from cercle.membership.services import contracts as services
+from cercle.membership.services import menus as menu_services
 from cercle.network.enums import ActorType, EngagementLevel
 from tests.factories.membership_contracts import (
     ContractFactory,
@@ -154,7 +155,7 @@ def test_menu_edits_do_not_rewrite_chosen_items() -> None:
     contract = draft_contract()
     choice = contract.choices.get(section=MenuSection.CONTRIBUTION)
     steward = StewardFactory()
-    services.menu_item_update(actor=steward.user, item=choice.item, label="Nouveau libellé")
+    menu_services.menu_item_update(actor=steward.user, item=choice.item, label="Nouveau libellé")
     choice.refresh_from_db()
     assert choice.label != "Nouveau libellé"
 
@@ -427,7 +428,7 @@ def test_a_refused_amendment_leaves_the_contract_in_force_and_can_be_retried() -
 def test_amendment_leaves_out_withdrawn_items() -> None:
     contract = validated_contract()
     need = contract.choices.get(section=MenuSection.NEED)
-    services.menu_item_set_active(actor=StewardFactory().user, item=need.item, active=False)
+    menu_services.menu_item_set_active(actor=StewardFactory().user, item=need.item, active=False)
     amendment = services.contract_amend(actor=contract.applicant_person.user, contract=contract)
     assert not amendment.choices.filter(item=need.item).exists()
     assert amendment.choices.filter(section=MenuSection.CONTRIBUTION).exists()

@@ -17,6 +17,7 @@ from cercle.membership.models import AdhesionContract, ContractChoice, ContractC
 from cercle.membership.policies.contracts import can_manage_menus
 from cercle.membership.selectors import contracts as selectors
 from cercle.membership.services import contracts as services
+from cercle.membership.services import menus as menu_services
 from cercle.network.enums import ActorType
 
 router = Router(tags=["contracts"])
@@ -80,7 +81,7 @@ def list_menu_items(
 @router.post("/menu-items", response={201: MenuItemOut})
 def create_menu_item(request: HttpRequest, payload: MenuItemIn) -> Status[Any]:
     fields = payload.dict()
-    item = services.menu_item_create(
+    item = menu_services.menu_item_create(
         actor=authenticated_user(request),
         actor_type=fields.pop("actor_type"),
         section=fields.pop("section"),
@@ -97,7 +98,7 @@ def update_menu_item(request: HttpRequest, item_id: UUID, payload: MenuItemPatch
         if name in changes and changes[name] is None:
             changes.pop(name)  # null means "leave as is" for fields that cannot be empty
     item = selectors.menu_item_get(uuid=item_id)
-    return services.menu_item_update(actor=user, item=item, **changes)
+    return menu_services.menu_item_update(actor=user, item=item, **changes)
 
 
 # ---------------------------------------------------------------- contracts

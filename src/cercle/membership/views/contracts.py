@@ -36,6 +36,7 @@ from cercle.membership.policies.contracts import (
 )
 from cercle.membership.selectors import contracts as selectors
 from cercle.membership.services import contracts as services
+from cercle.membership.services import menus as menu_services
 from cercle.network.enums import ActorType
 
 
@@ -268,7 +269,7 @@ def menu_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             item = call_service(
-                form, services.menu_item_create, actor=_user(request), **form.cleaned_data
+                form, menu_services.menu_item_create, actor=_user(request), **form.cleaned_data
             )
             if item is not None:
                 messages.success(request, _("The item was added."))
@@ -303,7 +304,7 @@ def menu_item_edit(request: HttpRequest, item_id: str) -> HttpResponse:
         if changes.get("position") is None:
             changes.pop("position")  # an empty position keeps the item where it is
         saved = call_service(
-            form, services.menu_item_update, actor=_user(request), item=item, **changes
+            form, menu_services.menu_item_update, actor=_user(request), item=item, **changes
         )
     if saved is not None:
         messages.success(request, _("The item was saved."))
@@ -329,7 +330,9 @@ def menu_item_move(request: HttpRequest, item_id: str) -> HttpResponse:
             {"message": _("Choose to move the item up or down."), "status": 400},
             status=400,
         )
-    services.menu_item_move(actor=_user(request), item=item, offset=-1 if direction == "up" else 1)
+    menu_services.menu_item_move(
+        actor=_user(request), item=item, offset=-1 if direction == "up" else 1
+    )
     return _see_other(_menus_url(item.actor_type) + f"#section-{item.section}")
 
 
@@ -339,7 +342,7 @@ def menu_item_active(request: HttpRequest, item_id: str) -> HttpResponse:
     check_can_manage_menus(request.user)
     item = selectors.menu_item_get(uuid=item_id)
     active = request.POST.get("active") == "1"
-    services.menu_item_set_active(actor=_user(request), item=item, active=active)
+    menu_services.menu_item_set_active(actor=_user(request), item=item, active=active)
     if active:
         messages.success(request, _("“%(label)s” is offered again.") % {"label": item.label})
     else:
