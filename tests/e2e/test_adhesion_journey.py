@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from cercle.membership.enums import ContractStatus, MenuSection
 from cercle.membership.models import AdhesionContract, MenuItem
-from cercle.membership.services.contracts import menu_seed_defaults
+from cercle.membership.services.menus import menu_seed_defaults
 from cercle.network.enums import ActorType
 from cercle.network.models import Organization
 
