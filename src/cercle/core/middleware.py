@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cercle.core.errors import ApplicationError
 
@@ -66,3 +68,38 @@ class FormErrorStatusMiddleware:
             if form is not None and getattr(form, "errors", None):
                 response.status_code = 400
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse text containing NUL characters with a 400, before it reaches a query.
+
+    No person types one, PostgreSQL cannot store one, and Django's forms refuse them
+    but the JSON API and query strings would otherwise carry them down to the database
+    (a 500). Bodies are checked only when they are text (JSON or a URL-encoded form):
+    uploaded files may hold any byte.
+    """
+
+    TEXT_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = _("The request contains a NUL character, which is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": {}}, status=400)
+            return render(
+                request, "core/error.html", {"message": message, "status": 400}, status=400
+            )
+        return self.get_response(request)
+
+    def _has_nul(self, request: HttpRequest) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or b"\x00" in unquote_to_bytes(query):
+            return True
+        if request.content_type in self.TEXT_TYPES:
+            body = request.body
+            if b"\x00" in body or b"%00" in body or b"\\u0000" in body:
+                return True
+        return False
