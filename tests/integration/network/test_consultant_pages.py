@@ -146,6 +146,6 @@ def test_the_page_costs_the_same_with_5_or_50_references(non_member: Any) -> Non
         return len(context.captured_queries)
 
     few = count()
-    ConsultantReferenceFactory.create_batch(45, profile=profile)
+    ConsultantReferenceFactory.create_batch(495, profile=profile)
     SkillFactory.create_batch(20)
     assert count() == few
