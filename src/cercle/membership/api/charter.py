@@ -7,7 +7,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, PathEx, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core.api import authenticated_user
@@ -21,6 +21,7 @@ from cercle.membership.models import (
     EngagementCheck,
     RegulationCase,
 )
+from cercle.membership.policies.charter import check_can_follow_engagements
 from cercle.membership.selectors import charter as charter_selectors
 from cercle.membership.selectors import circle as circle_selectors
 from cercle.membership.services import charter as charter_services
@@ -61,6 +62,21 @@ class CharterVersionOut(Schema):
             {"code": e.code, "position": e.position, "title": e.title, "text": e.text}
             for e in version.engagements.all()
         ]
+
+
+class CharterVersionDetailOut(CharterVersionOut):
+    is_current: bool
+
+
+class SignatoryToResignOut(Schema):
+    slug: str
+    name: str = Field(alias="full_name")
+    email: str
+    last_signed_version: int = Field(alias="last_signed_number")
+
+    @staticmethod
+    def resolve_email(person: Person) -> str:
+        return person.user.email
 
 
 class EngagementIn(Schema):
@@ -150,6 +166,44 @@ class EngagementCheckPatch(Schema):
     status: Literal["done", "missed"] | None = None
 
 
+class BehindCheckOut(Schema):
+    id: UUID = Field(alias="uuid")
+    engagement_code: str
+    status: str
+    evidence_url: str
+    evidence_note: str
+
+
+class MemberBehindOut(Schema):
+    slug: str
+    name: str = Field(alias="full_name")
+    behind_count: int
+    missed_count: int
+    checks: list[BehindCheckOut]
+
+    @staticmethod
+    def resolve_checks(person: Person) -> list[EngagementCheck]:
+        return list(getattr(person, "behind_checks", []))
+
+
+class BehindFilters(Schema):
+    status: Literal["pending", "missed"] | None = Field(
+        None, description="pending or missed; both when left out"
+    )
+    engagement: str = Field("", max_length=40, description="An engagement's code.")
+    q: str = Field("", max_length=80, description="Part of a first or last name.")
+
+
+class StewardSummaryOut(Schema):
+    year: int
+    current_charter_version: int | None
+    contracts_to_handle: int
+    to_resign: int
+    behind: int
+    open_cases: int
+    circle_members: int
+
+
 class YearOpenedOut(Schema):
     year: int
     created: int
@@ -218,6 +272,14 @@ def current_version(request: HttpRequest) -> CharterVersion:
     return version
 
 
+@router.get("/charter/versions/{number}", response=CharterVersionDetailOut)
+def get_version(request: HttpRequest, number: int) -> CharterVersion:
+    """Public: one version of the charter with its engagements, current or not."""
+    version = charter_selectors.charter_version_get(number=number)
+    version.is_current = version.number == charter_selectors.charter_current_number()  # type: ignore[attr-defined]
+    return version
+
+
 @router.post("/charter/versions", response={201: CharterVersionOut})
 def publish_version(request: HttpRequest, payload: CharterVersionIn) -> Status[Any]:
     version = charter_services.charter_version_publish(
@@ -261,6 +323,14 @@ def signature_pdf(request: HttpRequest, signature_id: UUID) -> HttpResponse:
         charter_selectors.signature_pdf(signature=signature),
         charter_selectors.signature_pdf_filename(signature=signature),
     )
+
+
+@router.get("/charter/signatories-to-resign", response=list[SignatoryToResignOut])
+@paginate(LimitOffsetPagination)
+def signatories_to_resign(request: HttpRequest) -> Any:
+    """Stewards: who signed an earlier version but not the current one, by name."""
+    check_can_follow_engagements(authenticated_user(request))
+    return charter_selectors.resign_list()
 
 
 # ---------------------------------------------------------------- circle
@@ -318,6 +388,39 @@ def update_check(
     return circle_selectors.engagement_check_get(actor=user, check_id=check_id)
 
 
+@router.get(
+    "/engagement-years/{year}/members-behind",
+    response=list[MemberBehindOut],
+    tags=["engagements"],
+)
+@paginate(LimitOffsetPagination)
+def members_behind(
+    request: HttpRequest,
+    year: PathEx[int, P(ge=2000, le=2100)],
+    filters: Query[BehindFilters],
+) -> Any:
+    """Stewards: circle members with engagements not done for `year`, most behind first."""
+    return circle_selectors.engagement_behind_list(
+        actor=authenticated_user(request),
+        year=year,
+        status=filters.status or "",
+        engagement_code=filters.engagement,
+        query=filters.q,
+    )
+
+
+@router.get("/stewards/summary", response=StewardSummaryOut, tags=["engagements"])
+def steward_summary(request: HttpRequest) -> dict[str, Any]:
+    """Stewards: the figures of their home page, for the current year."""
+    year = circle_selectors.current_year()
+    counts = circle_selectors.steward_counts(actor=authenticated_user(request), year=year)
+    return {
+        "year": year,
+        "current_charter_version": charter_selectors.charter_current_number(),
+        **counts,
+    }
+
+
 @router.post("/engagement-years/{year}/open", response={201: YearOpenedOut}, tags=["engagements"])
 def open_year(request: HttpRequest, year: int) -> Status[dict[str, int]]:
     """Stewards: give every circle member one check per engagement for `year`."""
@@ -346,6 +449,12 @@ def raise_case(request: HttpRequest, payload: RegulationCaseIn) -> Status[Regula
         actor=user, person=person, concern=payload.concern
     )
     return Status(201, circle_selectors.regulation_case_get(actor=user, case_id=case.uuid))
+
+
+@router.get("/regulation-cases/{case_id}", response=RegulationCaseOut, tags=["regulation"])
+def get_case(request: HttpRequest, case_id: UUID) -> RegulationCase:
+    """Stewards, the member concerned and who raised the concern."""
+    return circle_selectors.regulation_case_get(actor=authenticated_user(request), case_id=case_id)
 
 
 @router.post("/regulation-cases/{case_id}/hearing", response=RegulationCaseOut, tags=["regulation"])

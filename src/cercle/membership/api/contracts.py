@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -101,6 +101,20 @@ def update_menu_item(request: HttpRequest, item_id: UUID, payload: MenuItemPatch
     return menu_services.menu_item_update(actor=user, item=item, **changes)
 
 
+class MoveIn(Schema):
+    direction: Literal["up", "down"] = Field(description="up or down, one place")
+
+
+@router.post("/menu-items/{item_id}/move", response=MenuItemOut)
+def move_menu_item(request: HttpRequest, item_id: UUID, payload: MoveIn) -> MenuItem:
+    """Move an item one place up or down in its section; positions become 1, 2, 3…"""
+    user = authenticated_user(request)
+    item = selectors.menu_item_get(uuid=item_id)
+    return menu_services.menu_item_move(
+        actor=user, item=item, offset=-1 if payload.direction == "up" else 1
+    )
+
+
 # ---------------------------------------------------------------- contracts
 
 
@@ -164,6 +178,14 @@ class ContractOut(Schema):
         return str(contract.decided_by) if contract.decided_by else None
 
 
+class ContractVersionOut(ContractOut):
+    choices: list[ChoiceOut]
+
+    @staticmethod
+    def resolve_choices(contract: AdhesionContract) -> list[ContractChoice]:
+        return list(contract.choices.all())
+
+
 class ContractDetailOut(ContractOut):
     choices: list[ChoiceOut]
     comments: list[CommentOut]
@@ -216,9 +238,18 @@ def list_contracts(
     request: HttpRequest,
     status: ContractStatus | None = None,
     actor_type: ActorType | None = None,
+    scope: Literal["mine", "queue"] | None = None,
 ) -> Any:
-    """Your contracts and your organizations'; every contract for stewards."""
-    contracts = selectors.contract_list(actor=authenticated_user(request))
+    """Your contracts and your organizations'; every contract for stewards.
+
+    `scope=mine`: only yours and your organizations', even for a steward (the adhesion
+    page). `scope=queue` (stewards): the contracts waiting for a steward, oldest first.
+    """
+    user = authenticated_user(request)
+    if scope == "queue":
+        contracts = selectors.contract_queue(actor=user)
+    else:
+        contracts = selectors.contract_list(actor=user, mine_only=scope == "mine")
     if status:
         contracts = contracts.filter(status=status)
     if actor_type:
@@ -239,6 +270,13 @@ def start_contract(request: HttpRequest, payload: ContractStartIn) -> Status[Any
 @router.get("/contracts/{contract_id}", response=ContractDetailOut)
 def get_contract(request: HttpRequest, contract_id: UUID) -> AdhesionContract:
     return _detail(request, contract_id)
+
+
+@router.get("/contracts/{contract_id}/versions", response=list[ContractVersionOut])
+@paginate(LimitOffsetPagination)
+def list_contract_versions(request: HttpRequest, contract_id: UUID) -> Any:
+    """Every version of this contract (amendments included), oldest first."""
+    return selectors.contract_versions(actor=authenticated_user(request), uuid=contract_id)
 
 
 @router.patch("/contracts/{contract_id}", response=ContractDetailOut)

@@ -149,6 +149,22 @@ def contract_history(*, contract: AdhesionContract) -> list[AdhesionContract]:
     )
 
 
+def contract_versions(*, actor: Any, uuid: UUID | str) -> QuerySet[AdhesionContract]:
+    """Every version of the lineage of the contract `uuid` the actor may read, oldest
+    first, with their choices: NotFound or NotAllowed as for the contract itself, then a
+    fixed number of queries, whatever the number of versions."""
+    contract = AdhesionContract.objects.filter(uuid=uuid).first()
+    if contract is None:
+        raise NotFound(_("This contract does not exist."))
+    check_can_view(actor, contract)
+    return (
+        contract_list(actor=actor)
+        .filter(lineage=contract.lineage)
+        .prefetch_related(_choices_prefetch())
+        .order_by("version", "id")
+    )
+
+
 def choices_by_section(choices: Iterable[ContractChoice]) -> list[tuple[str, list[ContractChoice]]]:
     """(section label, choices) in the contract's order, for pages and the PDF."""
     grouped: dict[str, list[ContractChoice]] = {section: [] for section in MenuSection.values}

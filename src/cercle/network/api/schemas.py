@@ -53,6 +53,16 @@ class PersonOut(Schema):
         ]
 
 
+class MeOut(PersonOut):
+    """The caller's own person, with what only they see."""
+
+    language: str = Field(description="The language of pages, e-mails and API messages")
+
+    @staticmethod
+    def resolve_language(person: Person) -> str:
+        return person.user.language
+
+
 class MeIn(Schema):
     """Fields left out keep their value; `territory_code: null` or "" removes it."""
 
@@ -60,6 +70,7 @@ class MeIn(Schema):
     last_name: str | None = Field(None, max_length=80)
     bio: str | None = Field(None, max_length=5000)
     territory_code: str | None = Field(None, max_length=5)
+    language: str | None = Field(None, max_length=8, description="fr or en")
 
 
 class LevelIn(Schema):

@@ -42,3 +42,10 @@ def update_skill(request: HttpRequest, slug: str, payload: SkillPatch) -> Skill:
         **payload.dict(exclude_unset=True),
     }
     return services.skill_update(actor=user, skill=skill, **values)
+
+
+@router.post("/skills/{slug}/deactivate", response=SkillOut)
+def deactivate_skill(request: HttpRequest, slug: str) -> Skill:
+    """Withdraw a skill from the choices offered to consultants (profiles keep it)."""
+    user = authenticated_user(request)
+    return services.skill_deactivate(actor=user, skill=selectors.skill_get(slug=slug))
