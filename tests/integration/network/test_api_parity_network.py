@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from cercle.core.models import JournalEntry, User
+from cercle.core.services import api_token_create
 from cercle.network.models import OrganizationMembership, Person, Skill
 from tests.factories.network import (
     OrganizationAdminFactory,
@@ -143,3 +144,20 @@ def test_the_last_administrator_cannot_leave() -> None:
     url = f"/api/v1/organizations/{admin.organization.slug}/members/{admin.person.uuid}"
     assert_error(send(api_client(admin.person), "DELETE", url), 422, "person")
     assert OrganizationMembership.objects.filter(person=admin.person).exists()
+
+
+def test_withdrawn_skills_are_listed_for_stewards_only(client: Client) -> None:
+    """Like the skills page: a withdrawn skill stays out of everyone's list but stewards'."""
+    from tests.factories.network import SkillFactory, StewardFactory
+
+    SkillFactory(name="Retirée", slug="retiree", is_active=False)
+    anonymous = client.get("/api/v1/skills?include_inactive=true").json()
+    assert "retiree" not in [s["slug"] for s in anonymous["items"]]
+    steward = StewardFactory()
+    client.force_login(steward.user)
+    _, secret = api_token_create(actor=steward.user, name="t")
+    listed = client.get(
+        "/api/v1/skills?include_inactive=true", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    ).json()
+    assert "retiree" in [s["slug"] for s in listed["items"]]
+    assert Skill.objects.filter(is_active=False).count() == 1

@@ -10,7 +10,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from cercle.core.api import authenticated_user
-from cercle.network import selectors, services
+from cercle.network import policies, selectors, services
 from cercle.network.api.schemas import SkillIn, SkillOut, SkillPatch
 from cercle.network.models import Skill
 
@@ -20,8 +20,9 @@ router = Router(tags=["skills"])
 @router.get("/skills", response=list[SkillOut])
 @paginate(LimitOffsetPagination)
 def list_skills(request: HttpRequest, include_inactive: bool = False) -> object:
-    """Major skills first, then by name; inactive ones only when asked."""
-    return selectors.skill_list(include_inactive=include_inactive)
+    """Major skills first, then by name; withdrawn ones only for stewards who ask."""
+    show_inactive = include_inactive and policies.can_manage_skills(request.user)
+    return selectors.skill_list(include_inactive=show_inactive)
 
 
 @router.post("/skills", response={201: SkillOut})
