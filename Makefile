@@ -58,6 +58,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(MANAGE) makemigrations --check --dry-run
 
 ## make messages: refresh the catalogs from the code (needs GNU gettext), then check them.
 messages: install
