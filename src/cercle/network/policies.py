@@ -33,10 +33,17 @@ def person_is_member(person: Person) -> bool:
     return person.organizations.filter(member_since__isnull=False).exists()
 
 
-def _person(user: Any) -> Person | None:
+def person_or_none(user: Any) -> Person | None:
+    """The Person behind a login, or None for anonymous callers and bare logins."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.filter(user=user).first() if not hasattr(user, "person") else user.person
+    try:
+        return user.person  # type: ignore[no-any-return]
+    except Person.DoesNotExist:
+        return None
+
+
+_person = person_or_none
 
 
 def level_at_least(user: Any, level: str) -> bool:

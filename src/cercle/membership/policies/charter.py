@@ -22,16 +22,7 @@ from cercle.core.errors import NotAllowed
 from cercle.membership.models import CharterSignature, EngagementCheck, RegulationCase
 from cercle.network.models import Person
 from cercle.network.policies import is_contributor, is_member, is_steward
-
-
-def person_of_user(user: Any) -> Person | None:
-    """The Person behind a login, or None for anonymous callers and bare logins."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.person  # type: ignore[no-any-return]
-    except Person.DoesNotExist:
-        return None
+from cercle.network.policies import person_or_none as person_of_user
 
 
 def _is(person: Person | None, other_id: int | None) -> bool:

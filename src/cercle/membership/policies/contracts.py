@@ -23,16 +23,7 @@ from cercle.membership.models import AdhesionContract
 from cercle.network.enums import OrganizationRole
 from cercle.network.models import Organization, OrganizationMembership, Person
 from cercle.network.policies import is_org_admin, is_steward
-
-
-def person_for(user: Any) -> Person | None:
-    """The person behind a login, or None for anonymous callers and bare logins."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.person  # type: ignore[no-any-return]
-    except Person.DoesNotExist:
-        return None
+from cercle.network.policies import person_or_none as person_for
 
 
 def _membership_role(person: Person, contract: AdhesionContract) -> str | None:

@@ -15,23 +15,16 @@ from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
 from cercle.core.enums import Visibility
-from cercle.core.errors import NotAllowed
 from cercle.core.models import User
 from cercle.core.notifications import notify
 from cercle.membership.models import CharterEngagement, CharterSignature, CharterVersion
 from cercle.membership.policies.charter import (
     check_can_publish_charter,
     check_can_sign_charter,
-    person_of_user,
 )
-from cercle.network.models import Person
+from cercle.network.services import person_of
 
-
-def _person(actor: User) -> Person:
-    person = person_of_user(actor)
-    if person is None:
-        raise NotAllowed(_("Complete your profile first."))
-    return person
+_person = person_of
 
 
 def _clean_engagements(engagements: Sequence[Mapping[str, Any]]) -> list[CharterEngagement]:

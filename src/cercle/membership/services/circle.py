@@ -28,11 +28,11 @@ from cercle.membership.policies.charter import (
     check_can_join_circle,
     check_can_record_evidence,
     check_can_review_check,
-    person_of_user,
 )
 from cercle.membership.selectors.charter import has_signed_current
 from cercle.membership.selectors.circle import current_year, person_is_excluded
 from cercle.network.models import Person
+from cercle.network.services import person_of
 
 # A steward may correct a review; nobody puts a reviewed check back to "pending".
 ENGAGEMENT_CHECK_TRANSITIONS: dict[str, set[str]] = {
@@ -42,11 +42,7 @@ ENGAGEMENT_CHECK_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _person(actor: User) -> Person:
-    person = person_of_user(actor)
-    if person is None:
-        raise NotAllowed(_("Complete your profile first."))
-    return person
+_person = person_of
 
 
 # ---------------------------------------------------------------- the circle

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
 from cercle.core.enums import Visibility
-from cercle.core.errors import Conflict, NotAllowed
+from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify
 from cercle.core.transitions import check_transition
@@ -31,18 +31,13 @@ from cercle.membership.policies.charter import (
     check_can_decide_case,
     check_can_hear_case,
     check_can_raise_concern,
-    person_of_user,
 )
 from cercle.membership.selectors.circle import regulation_open_case_exists
 from cercle.membership.services.circle import circle_membership_end
 from cercle.network.models import Person
+from cercle.network.services import person_of
 
-
-def _person(actor: User) -> Person:
-    person = person_of_user(actor)
-    if person is None:
-        raise NotAllowed(_("Complete your profile first."))
-    return person
+_person = person_of
 
 
 def _locked(case: RegulationCase) -> RegulationCase:
