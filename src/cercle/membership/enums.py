@@ -57,6 +57,14 @@ class EngagementCheckStatus(models.TextChoices):
     MISSED = "missed", _("Missed")
 
 
+# A steward may correct a review; nobody puts a reviewed check back to "pending".
+ENGAGEMENT_CHECK_TRANSITIONS: dict[str, set[str]] = {
+    EngagementCheckStatus.PENDING: {EngagementCheckStatus.DONE, EngagementCheckStatus.MISSED},
+    EngagementCheckStatus.DONE: {EngagementCheckStatus.MISSED},
+    EngagementCheckStatus.MISSED: {EngagementCheckStatus.DONE},
+}
+
+
 class RegulationStatus(models.TextChoices):
     RAISED = "raised", _("Concern raised")
     HEARING = "hearing", _("Member heard")

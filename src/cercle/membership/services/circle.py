@@ -21,7 +21,11 @@ from cercle.core.enums import Visibility
 from cercle.core.errors import Conflict, NotAllowed
 from cercle.core.models import User
 from cercle.core.transitions import check_transition
-from cercle.membership.enums import CircleEndReason, EngagementCheckStatus
+from cercle.membership.enums import (
+    ENGAGEMENT_CHECK_TRANSITIONS,
+    CircleEndReason,
+    EngagementCheckStatus,
+)
 from cercle.membership.models import CharterVersion, CircleMembership, EngagementCheck
 from cercle.membership.policies.charter import (
     check_can_follow_engagements,
@@ -33,14 +37,6 @@ from cercle.membership.selectors.charter import has_signed_current
 from cercle.membership.selectors.circle import current_year, person_is_excluded
 from cercle.network.models import Person
 from cercle.network.services import person_of
-
-# A steward may correct a review; nobody puts a reviewed check back to "pending".
-ENGAGEMENT_CHECK_TRANSITIONS: dict[str, set[str]] = {
-    EngagementCheckStatus.PENDING: {EngagementCheckStatus.DONE, EngagementCheckStatus.MISSED},
-    EngagementCheckStatus.DONE: {EngagementCheckStatus.MISSED},
-    EngagementCheckStatus.MISSED: {EngagementCheckStatus.DONE},
-}
-
 
 _person = person_of
 
