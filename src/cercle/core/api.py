@@ -9,8 +9,9 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.core import selectors, services
 from cercle.core.errors import NotAllowed
 from cercle.core.models import ApiToken, JournalEntry, User
@@ -43,7 +44,7 @@ class TokenCreatedOut(TokenOut):
 
 
 @router.get("/tokens", response=list[TokenOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tokens(request: HttpRequest) -> list[ApiToken]:
     return selectors.api_token_list(actor=authenticated_user(request))  # type: ignore[return-value]
 
@@ -81,7 +82,7 @@ class JournalEntryOut(Schema):
 
 
 @router.get("/journal", response=list[JournalEntryOut], tags=["journal"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_journal(
     request: HttpRequest, verb: str = "", object_type: str = "", object_id: str = ""
 ) -> list[JournalEntry]:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, P, PathEx, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotFound
 from cercle.core.pdf import pdf_response
@@ -259,7 +260,7 @@ class DecisionIn(Schema):
 
 
 @router.get("/charter/versions", response=list[CharterVersionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_versions(request: HttpRequest) -> Any:
     return charter_selectors.charter_version_list()
 
@@ -304,7 +305,7 @@ def sign(request: HttpRequest, payload: SignatureIn) -> Status[CharterSignature]
 
 
 @router.get("/charter/signatures/mine", response=list[SignatureOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def my_signatures(request: HttpRequest) -> Any:
     user = authenticated_user(request)
     person = circle_selectors.person_for_user(user=user)
@@ -326,7 +327,7 @@ def signature_pdf(request: HttpRequest, signature_id: UUID) -> HttpResponse:
 
 
 @router.get("/charter/signatories-to-resign", response=list[SignatoryToResignOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def signatories_to_resign(request: HttpRequest) -> Any:
     """Stewards: who signed an earlier version but not the current one, by name."""
     check_can_follow_engagements(authenticated_user(request))
@@ -347,7 +348,7 @@ def leave_circle(request: HttpRequest) -> CircleMembership:
 
 
 @router.get("/circle/members", response=list[CircleMemberOut], tags=["circle"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def circle_members(request: HttpRequest) -> Any:
     return circle_selectors.circle_member_list(actor=authenticated_user(request))
 
@@ -356,7 +357,7 @@ def circle_members(request: HttpRequest) -> Any:
 
 
 @router.get("/engagement-checks", response=list[EngagementCheckOut], tags=["engagements"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_checks(
     request: HttpRequest,
     year: int | None = None,
@@ -393,7 +394,7 @@ def update_check(
     response=list[MemberBehindOut],
     tags=["engagements"],
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def members_behind(
     request: HttpRequest,
     year: PathEx[int, P(ge=2000, le=2100)],
@@ -432,7 +433,7 @@ def open_year(request: HttpRequest, year: int) -> Status[dict[str, int]]:
 
 
 @router.get("/regulation-cases", response=list[RegulationCaseOut], tags=["regulation"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cases(request: HttpRequest, status: RegulationStatus | None = None) -> Any:
     return circle_selectors.regulation_case_list(
         actor=authenticated_user(request), status=status or ""

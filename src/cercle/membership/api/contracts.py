@@ -7,8 +7,9 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotAllowed
 from cercle.core.pdf import pdf_response
@@ -63,7 +64,7 @@ class MenuItemIn(Schema):
 
 
 @router.get("/menu-items", response=list[MenuItemOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_menu_items(
     request: HttpRequest,
     actor_type: ActorType | None = None,
@@ -233,7 +234,7 @@ def _detail(request: HttpRequest, contract_id: UUID) -> AdhesionContract:
 
 
 @router.get("/contracts", response=list[ContractOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_contracts(
     request: HttpRequest,
     status: ContractStatus | None = None,
@@ -273,7 +274,7 @@ def get_contract(request: HttpRequest, contract_id: UUID) -> AdhesionContract:
 
 
 @router.get("/contracts/{contract_id}/versions", response=list[ContractVersionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_contract_versions(request: HttpRequest, contract_id: UUID) -> Any:
     """Every version of this contract (amendments included), oldest first."""
     return selectors.contract_versions(actor=authenticated_user(request), uuid=contract_id)

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.membership.selectors import directory as directory_selectors
 from cercle.network.models import ConsultantProfile, Person
 
@@ -104,7 +105,7 @@ class DirectoryFilters(Schema):
 
 
 @router.get("/directory", response=list[DirectoryMemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_directory(request: HttpRequest, filters: Query[DirectoryFilters]) -> Any:
     """Public: circle members who consented to being listed, and nobody else."""
     return directory_selectors.directory_list(skill=filters.skill, territory=filters.territory)

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotAllowed
 from cercle.network import policies, selectors, services
@@ -28,7 +29,7 @@ router = Router(tags=["organizations"])
 
 
 @router.get("/organizations", response=list[OrganizationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organizations(
     request: HttpRequest, actor_type: ActorType | None = None, department: str = ""
 ) -> object:
@@ -71,7 +72,7 @@ def update_organization(
 
 
 @router.get("/organizations/{slug}/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request: HttpRequest, slug: str) -> object:
     """For network members and the organization's own people."""
     user = authenticated_user(request)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.network import policies, selectors, services
 from cercle.network.api.schemas import SkillIn, SkillOut, SkillPatch
@@ -18,7 +19,7 @@ router = Router(tags=["skills"])
 
 
 @router.get("/skills", response=list[SkillOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_skills(request: HttpRequest, include_inactive: bool = False) -> object:
     """Major skills first, then by name; withdrawn ones only for stewards who ask."""
     show_inactive = include_inactive and policies.can_manage_skills(request.user)

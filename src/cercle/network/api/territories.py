@@ -5,8 +5,9 @@
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from cercle.api.pagination import Pagination
 from cercle.network import selectors
 from cercle.network.api.schemas import TerritoryOut
 
@@ -18,7 +19,7 @@ class TerritoryFilter(Schema):
 
 
 @router.get("/territories", response=list[TerritoryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_territories(request: HttpRequest, filters: Query[TerritoryFilter]) -> object:
     """Départements first, then communes; without `q`, every territory."""
     return selectors.territory_search(q=filters.q, limit=None, allow_all=True)
