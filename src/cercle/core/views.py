@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cercle.core import selectors, services
 from cercle.core.errors import NotAllowed
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 
 
 def paginate(request: HttpRequest, items: object, per_page: int | None = None) -> object:
@@ -58,7 +58,7 @@ def journal(request: HttpRequest) -> HttpResponse:
         object_type=filters.get("object_type", ""),
         object_id=filters.get("object_id", ""),
     )
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    status = form_status(form)
     return render(
         request,
         "core/journal.html",
@@ -83,7 +83,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             secret = created[1]
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
             form = TokenForm()
-    status = 400 if form.is_bound and form.errors else 200
+    status = form_status(form)
     return render(
         request,
         "core/tokens.html",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cercle.core.errors import Conflict
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 from cercle.core.models import User
 from cercle.core.pdf import pdf_response
 from cercle.core.views import paginate
@@ -247,7 +247,7 @@ def contract_queue(request: HttpRequest) -> HttpResponse:
         request,
         "membership/contracts/queue.html",
         {"form": form, "page": paginate(request, contracts)},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -288,7 +288,7 @@ def menu_list(request: HttpRequest) -> HttpResponse:
             "actor_types": ActorType.choices,
             "sections": [(MenuSection(s).label, s, rows) for s, rows in sections.items()],
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -313,7 +313,7 @@ def menu_item_edit(request: HttpRequest, item_id: str) -> HttpResponse:
         request,
         "membership/contracts/menu_item.html",
         {"form": form, "item": item},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cercle.core.errors import ApplicationError
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
 from cercle.membership.enums import RegulationStatus
 from cercle.membership.forms.charter import (
@@ -50,7 +50,7 @@ def regulation_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, cases),
             "can_raise": can_raise_concern(request.user),
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=form_status(form),
     )
 
 

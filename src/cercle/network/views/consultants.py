@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 from cercle.network import selectors, services
 from cercle.network.enums import Availability
 from cercle.network.forms import ConsultantProfileForm, ReferenceForm
@@ -52,7 +52,7 @@ def consultant_profile(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "references": list(profile.references.all()) if profile else [],
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -76,7 +76,7 @@ def reference_create(request: HttpRequest) -> HttpResponse:
         request,
         "network/reference_form.html",
         {"form": form, "reference": None},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -109,7 +109,7 @@ def reference_edit(request: HttpRequest, reference_id: str) -> HttpResponse:
         request,
         "network/reference_form.html",
         {"form": form, "reference": reference},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
 from cercle.network import policies, selectors, services
 from cercle.network.enums import OrganizationRole
@@ -40,7 +40,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, organizations),
             "can_create": policies.can_create_organization(request.user),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -60,7 +60,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         request,
         "network/organization_form.html",
         {"form": form, "organization": None},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -97,7 +97,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "network/organization_form.html",
         {"form": form, "organization": organization},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

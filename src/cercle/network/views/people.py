@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 from cercle.network import policies, selectors, services
 from cercle.network.enums import EngagementLevel
 from cercle.network.forms import LevelForm, ProfileForm
@@ -44,7 +44,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "network/profile.html",
         {"form": form, "person": person, "memberships": person.memberships.all()},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cercle.core.forms import call_service
+from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
 from cercle.network import policies, selectors, services
 from cercle.network.forms import SkillEditForm, SkillForm
@@ -40,7 +40,7 @@ def skill_create(request: HttpRequest) -> HttpResponse:
         request,
         "network/skill_form.html",
         {"form": form, "skill": None},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -70,7 +70,7 @@ def skill_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "network/skill_form.html",
         {"form": form, "skill": skill},
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form),
     )
 
 
