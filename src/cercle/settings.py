@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "cercle.core",
     "cercle.network",
     "cercle.membership",
+    "cercle.commons",
+    "cercle.missions",
     "cercle.demo",
 ]
 

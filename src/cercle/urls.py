@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("cercle.core.urls")),
     path("", include("cercle.network.urls")),
     path("", include("cercle.membership.urls")),
+    path("", include("cercle.missions.urls")),
+    path("", include("cercle.commons.urls")),
     path("compte/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

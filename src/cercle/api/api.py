@@ -5,9 +5,11 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from cercle.api.errors import install_error_handlers
+from cercle.commons.api import router as commons_router
 from cercle.core.api import router as core_router
 from cercle.core.api_auth import TokenAuth
 from cercle.membership.api import router as membership_router
+from cercle.missions.api import router as missions_router
 from cercle.network.api import router as network_router
 
 api = NinjaAPI(
@@ -26,3 +28,5 @@ install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("", network_router)
 api.add_router("", membership_router)
+api.add_router("", missions_router)
+api.add_router("", commons_router)

@@ -1,0 +1,1 @@
+"""Pages of the commons registry. (Skeleton: filled by the owner.)"""

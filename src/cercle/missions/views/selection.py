@@ -1,0 +1,14 @@
+"""Pages of the circle: selection. (Skeleton: filled by the topic's owner.)"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
+
+
+def selection_section(
+    request: object, support_request: object, viewer: object
+) -> dict[str, object]:
+    """Context for this topic's part of the request page (`missions/requests/_selection.html`)."""
+    return {}
