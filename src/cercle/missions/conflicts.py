@@ -1,0 +1,56 @@
+"""Conflicts of interest on a request: who may not judge it.
+
+Reused by every process that needs a neutral person (evaluators here, support-letter
+reviewers later). Decision 0009: a bidder (invited, accepted or positioned), a member of
+an organization of a bidder or of the client, or anyone who declared a tie to a team is
+barred from the request. Each reason is a sentence a person can read.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cercle.missions.enums import MemberStatus, TieKind
+from cercle.missions.models import Positioning, SupportRequest, TeamMember, TieDeclaration
+from cercle.network.models import OrganizationMembership, Person
+
+BIDDING_STATUSES = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
+
+
+def conflict_reasons(person: Person, request: SupportRequest) -> list[str]:
+    """Why `person` may not judge `request`; an empty list when nothing is detected.
+
+    A fixed number of queries (five), whatever the size of the teams.
+    """
+    reasons: list[str] = []
+    memberships = TeamMember.objects.filter(request=request, status__in=BIDDING_STATUSES)
+    if memberships.filter(person=person).exists():
+        reasons.append(_("is a member of, or invited to, a team bidding on this request"))
+    if Positioning.objects.filter(request=request, person=person).exists():
+        reasons.append(_("positioned themselves on this request"))
+    own_organizations = OrganizationMembership.objects.filter(person=person).values(
+        "organization_id"
+    )
+    bidders = memberships.exclude(person=person).values("person_id")
+    if OrganizationMembership.objects.filter(
+        organization_id__in=own_organizations, person_id__in=bidders
+    ).exists():
+        reasons.append(_("belongs to the same organization as a member of a bidding team"))
+    if (
+        request.client_organization_id is not None
+        and OrganizationMembership.objects.filter(
+            person=person, organization_id=request.client_organization_id
+        ).exists()
+    ):
+        reasons.append(_("belongs to the client organization"))
+    if (
+        TieDeclaration.objects.filter(evaluator__request=request, evaluator__person=person)
+        .exclude(kind=TieKind.NONE)
+        .exists()
+    ):
+        reasons.append(_("declared a tie to a bidding team"))
+    return reasons
+
+
+def has_conflict(person: Person, request: SupportRequest) -> bool:
+    return bool(conflict_reasons(person, request))
