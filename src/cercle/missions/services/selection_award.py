@@ -150,7 +150,8 @@ def award_delegated(
     """A steward records the award after identities are revealed (normally the top offer)."""
     check_can_run_selection(actor, request)
     _check_selectable(request, SelectionMode.DELEGATED)
-    if request.revealed_at is None:
+    # Read from the database: the reveal may have happened through another object.
+    if not SupportRequest.objects.filter(pk=request.pk, revealed_at__isnull=False).exists():
         raise Conflict(_("Every evaluator must submit before the award."))
     offer = _offer_of(request, offer_uuid)
     text = _clean_reasons(reasons)
