@@ -354,7 +354,10 @@ urlpatterns: list[URLPattern] = [
 def selection_section(
     request: HttpRequest, support_request: SupportRequest, viewer: Any
 ) -> dict[str, Any]:
-    """Context for this topic's part of the request page (`missions/requests/_selection.html`)."""
+    """Context for this topic's part of the request page (`missions/requests/_selection.html`).
+
+    Under one key, `selection`, so that it cannot clash with the other sections.
+    """
     user = request.user
     person = getattr(viewer, "person", None)
     is_steward = bool(getattr(viewer, "is_steward", False))
@@ -377,4 +380,4 @@ def selection_section(
     delegated = support_request.selection_mode == SelectionMode.DELEGATED
     if awarded and delegated and can_see_results(user, support_request):
         context["results"] = selectors.results_compute(request=support_request)
-    return context
+    return {"selection": context}
