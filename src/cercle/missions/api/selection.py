@@ -1,7 +1,5 @@
 """API of the selection: the client's signed link, evaluators, ties, scores, results, award."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
