@@ -1,7 +1,5 @@
 """API: positionings, teams, invitations and team suggestions (same services as the pages)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cercle.core.errors import ApplicationError
-from cercle.core.models import User
 from cercle.core.forms import call_service, form_status
+from cercle.core.models import User
 from cercle.core.views import paginate
 from cercle.missions.forms.teams import (
     InviteForm,
@@ -33,6 +33,7 @@ from cercle.missions.policies.teams import (
     can_respond,
     can_view_suggestion,
     check_can_create_team,
+    check_can_manage_team,
     check_can_position,
     check_can_view_suggestion,
     request_is_open,
@@ -90,7 +91,7 @@ def teams_section(request: Any, support_request: Any, viewer: Any) -> dict[str, 
 def positioning_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_for_teams(actor=request.user, uuid=uuid)
     check_can_position(request.user)
-    form = PositioningForm(request.POST or None)
+    form = PositioningForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -162,7 +163,7 @@ def _viewer(request: HttpRequest) -> Any:
 def team_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_for_teams(actor=request.user, uuid=uuid)
     check_can_create_team(request.user)
-    form = TeamCreateForm(request.POST or None)
+    form = TeamCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         team = call_service(
             form,
@@ -247,6 +248,7 @@ def team_detail(request: HttpRequest, uuid: UUID, team_uuid: UUID) -> HttpRespon
 @require_POST
 def team_invite(request: HttpRequest, uuid: UUID, team_uuid: UUID) -> HttpResponse:
     team = _team(request, uuid, team_uuid)
+    check_can_manage_team(request.user, team)
     form = InviteForm(request.POST, person_choices=selectors.invitable_people(team=team))
     if form.is_valid():
         person = selectors.person_by_slug(slug=form.cleaned_data["person"])
