@@ -67,7 +67,7 @@ def _docx(runs: list[str]) -> io.BytesIO:
 
 
 def test_text_of_an_odt_with_spans() -> None:
-    odt = _odt(['Méthode de <text:span>Élo</text:span>die<text:s/>Martin', "Autre ligne"])
+    odt = _odt(["Méthode de <text:span>Élo</text:span>die<text:s/>Martin", "Autre ligne"])
     text = extract_text(odt)
     assert "Élodie Martin" in text
     assert find_names(text, ["Élodie"]) == ["Élodie"]

@@ -131,9 +131,11 @@ def test_withdraw_then_submit_again_makes_a_new_row() -> None:
     first = submit(team)
     services.offer_withdraw(actor=team.lead.user, offer=first)
     first.refresh_from_db()
-    assert first.status == OfferStatus.WITHDRAWN and first.withdrawn_at
+    assert first.status == OfferStatus.WITHDRAWN
+    assert first.withdrawn_at
     second = submit(team, price_ht="11000")
-    assert second.pk != first.pk and second.label != first.label
+    assert second.pk != first.pk
+    assert second.label != first.label
     with pytest.raises(Conflict):
         services.offer_withdraw(actor=team.lead.user, offer=first)
 
@@ -150,7 +152,8 @@ def test_offers_are_locked_after_the_deadline() -> None:
     with pytest.raises(Conflict):
         services.offer_attach_files(actor=team.lead.user, offer=offer, method_file=upload)
     offer.refresh_from_db()
-    assert offer.status == OfferStatus.SUBMITTED and not offer.method_file
+    assert offer.status == OfferStatus.SUBMITTED
+    assert not offer.method_file
 
 
 def test_a_member_who_is_not_lead_cannot_withdraw() -> None:
@@ -220,7 +223,8 @@ def test_bad_commons_lines_are_refused(lines: list[dict[str, str]]) -> None:
     with pytest.raises(ValidationError) as caught:
         submit(TeamFactory(), commons_lines=lines)
     assert "commons_lines" in caught.value.message_dict
-    assert not Offer.objects.exists() and not OfferCommonsLine.objects.exists()
+    assert not Offer.objects.exists()
+    assert not OfferCommonsLine.objects.exists()
 
 
 def test_files_are_checked_and_names_in_the_anonymised_file_warn_the_team() -> None:
@@ -289,7 +293,10 @@ def test_the_section_shows_labels_to_the_circle_and_rows_to_the_team() -> None:
     submit(team)
     other = TeamFactory(request=team.request)
     view = selectors.offers_view(actor=other.lead.user, support_request=team.request)
-    assert view.live_count == 1 and len(view.labels) == 1
-    assert view.visible == [] and view.can_submit
+    assert view.live_count == 1
+    assert len(view.labels) == 1
+    assert view.visible == []
+    assert view.can_submit
     mine = selectors.offers_view(actor=team.lead.user, support_request=team.request)
-    assert len(mine.visible) == 1 and not mine.can_submit
+    assert len(mine.visible) == 1
+    assert not mine.can_submit
