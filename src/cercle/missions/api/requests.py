@@ -1,8 +1,6 @@
 """API of requests: intake (public and stewards), confirmation, list and detail,
 qualification, cancellation, documents and the rotation panel."""
 
-from __future__ import annotations
-
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -204,17 +202,17 @@ class CancelIn(Schema):
 def list_requests(
     request: HttpRequest,
     status: RequestStatus | None = None,
-    skill: str = Field("", max_length=80),  # type: ignore[assignment]
-    department: str = Field("", max_length=3),  # type: ignore[assignment]
-    q: str = Field("", max_length=100),  # type: ignore[assignment]
+    skill: str = "",
+    department: str = "",
+    q: str = "",
 ) -> Any:
     """Confirmed requests (circle members and stewards), newest first."""
     return selectors.request_list(
         actor=authenticated_user(request),
         status=status or "",
-        skill=skill,
-        department=department,
-        q=q,
+        skill=skill[:80],
+        department=department[:3],
+        q=q[:100],
     )
 
 

@@ -86,15 +86,6 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["skills"].choices = skills  # type: ignore[attr-defined]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        low, high = data.get("budget_min_ht"), data.get("budget_max_ht")
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "budget_max_ht", _("The upper budget must be at least the lower budget.")
-            )
-        return data
-
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["territory_code"] = data.pop("territory", "")

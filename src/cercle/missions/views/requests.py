@@ -37,6 +37,7 @@ from cercle.missions.policies.requests import (
     can_cancel_request,
     can_file_request,
     can_qualify_request,
+    check_can_add_request_documents,
     check_can_confirm_request,
     check_can_file_request,
     check_can_qualify_request,
@@ -205,6 +206,7 @@ def request_document_download(request: HttpRequest, uuid: UUID, document: UUID) 
 @require_POST
 def request_documents_add(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_get(actor=request.user, uuid=uuid)
+    check_can_add_request_documents(request.user, support_request)
     form = DocumentsForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
