@@ -1,7 +1,5 @@
 """API of mission follow-up: the twins of the pages, calling the same services."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,8 +13,16 @@ from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
+from cercle.core.errors import NotAllowed
 from cercle.missions.enums import MissionStatus, ReviewFinding
-from cercle.missions.models import Mission, MissionUpdate, QualityReview
+from cercle.missions.models import (
+    Mission,
+    MissionCommonsUse,
+    MissionDocumentation,
+    MissionUpdate,
+    QualityReview,
+    SatisfactionSurvey,
+)
 from cercle.missions.policies.follow_up import can_view_confidential
 from cercle.missions.selectors import follow_up as selectors
 from cercle.missions.services import follow_up as services
@@ -106,12 +112,24 @@ class DocumentationOut(Schema):
     written_by: str
     written_at: datetime
 
+    @staticmethod
+    def resolve_written_by(doc: MissionDocumentation) -> str:
+        return doc.written_by.slug
+
 
 class CommonsUseOut(Schema):
     common: str
     common_name: str
     how_used: str
     given_back: str
+
+    @staticmethod
+    def resolve_common(use: MissionCommonsUse) -> str:
+        return use.common.slug
+
+    @staticmethod
+    def resolve_common_name(use: MissionCommonsUse) -> str:
+        return use.common.name
 
 
 class SurveyOut(Schema):
@@ -145,16 +163,45 @@ class QualityReviewOut(Schema):
         return review.regulation_case.uuid if review.regulation_case else None
 
 
+def _confidential(mission: Mission, context: Any) -> bool:
+    request = (context or {}).get("request")
+    return request is not None and can_view_confidential(request.user, mission)
+
+
 class MissionDetailOut(MissionOut):
     updates: list[UpdateOut]
     documentation: DocumentationOut | None
     commons_used: list[CommonsUseOut]
     survey: SurveyOut | None = Field(
-        None, description="The client's answers: stewards and the team only."
+        None, description="The client's answers: stewards and the team only (null otherwise)."
     )
     quality_reviews: list[QualityReviewOut] | None = Field(
-        None, description="Stewards and the team only."
+        None, description="Stewards and the team only (null otherwise)."
     )
+
+    @staticmethod
+    def resolve_updates(mission: Mission) -> list[MissionUpdate]:
+        return list(mission.updates.all())
+
+    @staticmethod
+    def resolve_documentation(mission: Mission) -> MissionDocumentation | None:
+        return getattr(mission, "documentation", None)
+
+    @staticmethod
+    def resolve_commons_used(mission: Mission) -> list[MissionCommonsUse]:
+        return list(mission.commons_used.all())
+
+    @staticmethod
+    def resolve_survey(mission: Mission, context: Any) -> SatisfactionSurvey | None:
+        if not _confidential(mission, context):
+            return None
+        return getattr(mission, "survey", None)
+
+    @staticmethod
+    def resolve_quality_reviews(mission: Mission, context: Any) -> list[QualityReview] | None:
+        if not _confidential(mission, context):
+            return None
+        return list(mission.quality_reviews.all())
 
 
 class TextIn(Schema):
@@ -203,45 +250,9 @@ class MissionFilters(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _detail(request: HttpRequest, mission: Mission) -> dict[str, Any]:
-    data = MissionOut.from_orm(mission).dict()
-    data["id"] = mission.uuid
-    data["updates"] = [UpdateOut.from_orm(u).dict() for u in mission.updates.all()]
-    doc = getattr(mission, "documentation", None)
-    data["documentation"] = (
-        {
-            "social_link": doc.social_link,
-            "community_primacy": doc.community_primacy,
-            "pooling": doc.pooling,
-            "territorial_impact": doc.territorial_impact,
-            "resources_produced": doc.resources_produced,
-            "resources_links": doc.resources_links,
-            "written_by": doc.written_by.slug,
-            "written_at": doc.written_at,
-        }
-        if doc is not None
-        else None
-    )
-    data["commons_used"] = [
-        {
-            "common": u.common.slug,
-            "common_name": u.common.name,
-            "how_used": u.how_used,
-            "given_back": u.given_back,
-        }
-        for u in mission.commons_used.all()
-    ]
-    if can_view_confidential(request.user, mission):
-        survey = getattr(mission, "survey", None)
-        data["survey"] = SurveyOut.from_orm(survey).dict() if survey is not None else None
-        data["quality_reviews"] = [
-            QualityReviewOut.from_orm(r).dict() for r in mission.quality_reviews.all()
-        ]
-    return data
-
-
-def _fresh(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    return _detail(request, selectors.mission_get(actor=request.user, uuid=uuid))
+def _fresh(request: HttpRequest, uuid: UUID) -> Mission:
+    """The mission as it is after a step, with everything the detail shows."""
+    return selectors.mission_get(actor=request.user, uuid=uuid)
 
 
 # ---------------------------------------------------------------- endpoints
@@ -254,13 +265,13 @@ def list_missions(request: HttpRequest, filters: Query[MissionFilters]) -> Any:
 
 
 @router.get("/missions/{uuid}", response=MissionDetailOut)
-def get_mission(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def get_mission(request: HttpRequest, uuid: UUID) -> Mission:
     authenticated_user(request)
     return _fresh(request, uuid)
 
 
 @router.post("/missions/{uuid}/start", response=MissionDetailOut)
-def start_mission(request: HttpRequest, uuid: UUID, payload: TextIn) -> dict[str, Any]:
+def start_mission(request: HttpRequest, uuid: UUID, payload: TextIn) -> Mission:
     user = authenticated_user(request)
     mission = selectors.mission_get(actor=user, uuid=uuid)
     services.mission_start(actor=user, mission=mission, text=payload.text)
@@ -283,7 +294,7 @@ def post_update(request: HttpRequest, uuid: UUID, payload: TextIn) -> Status[Mis
 
 
 @router.post("/missions/{uuid}/deliver", response=MissionDetailOut)
-def deliver_mission(request: HttpRequest, uuid: UUID, payload: TextIn) -> dict[str, Any]:
+def deliver_mission(request: HttpRequest, uuid: UUID, payload: TextIn) -> Mission:
     user = authenticated_user(request)
     mission = selectors.mission_get(actor=user, uuid=uuid)
     services.mission_deliver(actor=user, mission=mission, text=payload.text)
@@ -291,9 +302,7 @@ def deliver_mission(request: HttpRequest, uuid: UUID, payload: TextIn) -> dict[s
 
 
 @router.post("/missions/{uuid}/documentation", response={201: MissionDetailOut})
-def document_mission(
-    request: HttpRequest, uuid: UUID, payload: DocumentationIn
-) -> Status[dict[str, Any]]:
+def document_mission(request: HttpRequest, uuid: UUID, payload: DocumentationIn) -> Status[Mission]:
     user = authenticated_user(request)
     mission = selectors.mission_get(actor=user, uuid=uuid)
     slugs = [u.common for u in payload.commons_used]
@@ -313,18 +322,32 @@ def document_mission(
 
 
 @router.post("/missions/{uuid}/close", response=MissionDetailOut)
-def close_mission(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def close_mission(request: HttpRequest, uuid: UUID) -> Mission:
     user = authenticated_user(request)
     mission = selectors.mission_get(actor=user, uuid=uuid)
     services.mission_close(actor=user, mission=mission)
     return _fresh(request, uuid)
 
 
-@router.post("/missions/{uuid}/survey", response=SurveyAnsweredOut, auth=None)
+class LinkRefusedOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+@router.post(
+    "/missions/{uuid}/survey",
+    response={200: SurveyAnsweredOut, 403: LinkRefusedOut},
+    auth=None,
+)
 def answer_survey(request: HttpRequest, uuid: UUID, payload: SurveyIn) -> Any:
-    """The client's answers, with the token of the signed link they received (no account)."""
+    """The client's answers, with the token of the signed link they received (no account).
+
+    A wrong or expired link is a 403 (not a 401: no login would help)."""
     mission = selectors.mission_for_survey(uuid=uuid)
-    return feedback.satisfaction_survey_answer(mission=mission, **payload.dict())
+    try:
+        return feedback.satisfaction_survey_answer(mission=mission, **payload.dict())
+    except NotAllowed as refusal:
+        return Status(403, {"detail": refusal.message, "errors": {}})
 
 
 @router.get("/missions/{uuid}/quality-reviews", response=list[QualityReviewOut])
