@@ -192,3 +192,22 @@ def test_suggestions_api_names_uncovered_skills() -> None:
     assert body["teams"] == []
     assert body["final_status"] == "INFEASIBLE"
     assert body["uncovered_skills"] == [{"slug": skill.slug, "name": skill.name}]
+
+
+def test_lead_transfer_through_the_api_and_the_page() -> None:
+    from tests.integration.core.conftest import logged_in
+
+    lead, successor = consultant(), consultant()
+    team = TeamFactory(lead=lead)
+    add_member(team, successor)
+    response = Api(lead).post(f"/teams/{team.uuid}/members/{successor.slug}/lead")
+    assert response.status_code == 200
+    assert response.json()["lead"] == successor.slug
+    again = Api(lead).post(f"/teams/{team.uuid}/members/{successor.slug}/lead")
+    assert again.status_code == 403
+    page = logged_in(successor).post(
+        f"/demandes/{team.request.uuid}/equipes/{team.uuid}/membres/{lead.slug}/chef-de-file/"
+    )
+    assert page.status_code == 302
+    team.refresh_from_db()
+    assert team.lead == lead

@@ -305,3 +305,19 @@ def test_a_steward_outside_the_circle_cannot_form_a_team() -> None:
         services.team_create(
             actor=StewardFactory().user, support_request=QualifiedRequestFactory(), name="S"
         )
+
+
+def test_the_lead_hands_over_then_may_leave(team: Team) -> None:
+    old = team.lead
+    successor = consultant()
+    add_member(team, successor, role=TeamRole.SUB_CONTRACTOR)
+    with pytest.raises(ValidationError):
+        services.team_lead_transfer(actor=old.user, team=team, person=consultant())
+    with pytest.raises(NotAllowed):
+        services.team_lead_transfer(actor=successor.user, team=team, person=successor)
+    services.team_lead_transfer(actor=old.user, team=team, person=successor)
+    team.refresh_from_db()
+    assert team.lead == successor
+    roles = dict(TeamMember.objects.filter(team=team).values_list("person_id", "role"))
+    assert roles == {old.pk: TeamRole.CO_CONTRACTOR, successor.pk: TeamRole.LEAD}
+    services.team_member_remove(actor=old.user, member=TeamMember.objects.get(person=old))

@@ -272,6 +272,14 @@ def remove_member(request: HttpRequest, team_id: UUID, slug: str) -> Any:
     return result if result is not None else Status(204, None)
 
 
+@router.post("/teams/{team_id}/members/{slug}/lead", response=TeamOut)
+def transfer_lead(request: HttpRequest, team_id: UUID, slug: str) -> Any:
+    """The lead hands the lead role to this accepted member."""
+    user, member = _member(request, team_id, slug)
+    services.team_lead_transfer(actor=user, team=member.team, person=member.person)
+    return selectors.team_get_by_uuid(actor=user, team_uuid=team_id)
+
+
 @router.get("/me/invitations", response=list[InvitationOut])
 @paginate(Pagination)
 def my_invitations(request: HttpRequest) -> Any:

@@ -370,3 +370,35 @@ def team_dissolve(*, actor: User, team: Team) -> Team:
             visibility=Visibility.MEMBERS,
         )
     return team
+
+
+def team_lead_transfer(*, actor: User, team: Team, person: Person) -> Team:
+    """The lead hands the lead role to an accepted member and becomes a co-contractor."""
+    check_can_manage_team(actor, team)
+    _check_team_open(team)
+    new_lead = TeamMember.objects.filter(
+        team=team, person=person, status=MemberStatus.ACCEPTED
+    ).first()
+    if new_lead is None or new_lead.role == TeamRole.LEAD:
+        raise ValidationError(
+            {"person": [_("Hand the lead to another accepted member of the team.")]}
+        )
+    old_lead = TeamMember.objects.get(team=team, role=TeamRole.LEAD)
+    previous_role = new_lead.role
+    with transaction.atomic():
+        # One lead per team: the old lead steps down before the new one steps up.
+        old_lead.role = TeamRole.CO_CONTRACTOR
+        old_lead.save(update_fields=["role"])
+        new_lead.role = TeamRole.LEAD
+        new_lead.save(update_fields=["role"])
+        team.lead = person
+        team.save(update_fields=["lead"])
+        journal.record(
+            actor=actor,
+            verb="team.lead_transferred",
+            obj=team,
+            payload={"from": old_lead.person.slug, "to": person.slug, "role": previous_role},
+            visibility=Visibility.MEMBERS,
+            subject=person.user,
+        )
+    return team

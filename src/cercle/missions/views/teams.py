@@ -208,6 +208,7 @@ def _render_team(
             and team.dissolved_at is None
             and can_remove_member(user, _with_team(m, team)),
             "is_me": person is not None and m.person_id == person.pk,
+            "can_take_lead": manage and m.status == "accepted" and m.role != "lead",
         }
         for m in team.live_members  # type: ignore[attr-defined]
     ]
@@ -320,6 +321,25 @@ def team_member_remove(
 
 @login_required
 @require_POST
+def team_lead_transfer(
+    request: HttpRequest, uuid: UUID, team_uuid: UUID, slug: str
+) -> HttpResponse:
+    team = _team(request, uuid, team_uuid)
+    member = selectors.member_get(actor=request.user, team=team, person_slug=slug)
+    try:
+        services.team_lead_transfer(actor=_user(request), team=team, person=member.person)
+    except ValidationError as error:
+        return _render_team(request, team, errors=list(error.messages), status=400)
+    except ApplicationError as error:
+        if error.status == 403:
+            raise
+        return _render_team(request, team, errors=[error.message], status=error.status)
+    messages.success(request, _("%(name)s now leads the team.") % {"name": member.person.full_name})
+    return redirect(team_url(team))
+
+
+@login_required
+@require_POST
 def team_dissolve(request: HttpRequest, uuid: UUID, team_uuid: UUID) -> HttpResponse:
     team = _team(request, uuid, team_uuid)
     try:
@@ -391,5 +411,6 @@ urlpatterns: list[URLPattern] = [
     path(TEAM + "membres/<slug:slug>/accepter/", team_member_accept, name="team_member_accept"),
     path(TEAM + "membres/<slug:slug>/refuser/", team_member_decline, name="team_member_decline"),
     path(TEAM + "membres/<slug:slug>/retirer/", team_member_remove, name="team_member_remove"),
+    path(TEAM + "membres/<slug:slug>/chef-de-file/", team_lead_transfer, name="team_lead_transfer"),
     path("demandes/<uuid:uuid>/suggestion/", team_suggestion, name="team_suggestion"),
 ]
