@@ -32,6 +32,7 @@ from cercle.missions.policies.teams import (
     can_remove_member,
     can_respond,
     can_view_suggestion,
+    can_view_teams,
     check_can_create_team,
     check_can_manage_team,
     check_can_position,
@@ -67,6 +68,8 @@ def team_url(team: Team) -> str:
 def teams_section(request: Any, support_request: Any, viewer: Any) -> dict[str, object]:
     """Context for `missions/requests/_teams.html` (about four queries, any team count)."""
     user = request.user
+    if not can_view_teams(user):
+        return {"teams_list": [], "teams_request": support_request, "teams_hidden": True}
     person = getattr(viewer, "person", None)
     teams = list(selectors.team_list(actor=user, support_request=support_request))
     mine = selectors.my_team(person=person, support_request=support_request)
