@@ -1,7 +1,5 @@
 """API of the commons registry: public reads; contributors add, stewards edit."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any

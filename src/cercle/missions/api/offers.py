@@ -1,7 +1,5 @@
 """API of the circle: offers. Twins of the pages, through the same services and policies."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
