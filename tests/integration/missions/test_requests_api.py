@@ -192,6 +192,11 @@ def test_documents_upload() -> None:
     response = Client().post(url, {"documents": [upload]}, **steward)
     assert response.status_code == 201, response.content
     assert response.json()[0]["name"] == "note.txt"
+    document_url = f"{url}/{response.json()[0]['id']}"
+    download = Client().get(document_url, **auth(consultant()))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"Notes de cadrage"  # type: ignore[attr-defined]
+    assert Client().get(document_url).status_code == 401
     bad = SimpleUploadedFile("x.pdf", b"\x00\x01binary", "application/pdf")
     refused = Client().post(url, {"documents": [bad]}, **steward)
     assert refused.status_code == 422

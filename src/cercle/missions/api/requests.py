@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.core.ratelimit import check_rate, client_ip
+from cercle.core.uploads import download_response
 from cercle.missions.enums import (
     PriceRule,
     RequestScope,
@@ -283,6 +284,15 @@ def add_documents(
         actor=user, support_request=support_request, documents=documents
     )
     return Status(201, stored)
+
+
+@router.get("/requests/{uuid}/documents/{document_id}", response={200: None})
+def download_document(request: HttpRequest, uuid: UUID, document_id: UUID) -> FileResponse:
+    """One document of a request, as an attachment (same visibility as the request)."""
+    row = selectors.request_document_get(
+        actor=authenticated_user(request), request_uuid=uuid, document_uuid=document_id
+    )
+    return download_response(row.file, filename=row.original_name, content_type=row.content_type)
 
 
 @router.get("/requests/{uuid}/panel", response=list[PanelMemberOut])

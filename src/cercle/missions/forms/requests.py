@@ -49,10 +49,27 @@ class RequestForm(forms.Form):
     """The fields every request has; the public form adds a honeypot, the stewards' form
     a source and the client's organization."""
 
-    client_name = forms.CharField(label=_("Client organization"), max_length=200)
-    contact_name = forms.CharField(label=_("Contact name"), max_length=160)
-    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    client_name = forms.CharField(
+        label=_("Client organization"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    contact_name = forms.CharField(
+        label=_("Contact name"),
+        max_length=160,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     title = forms.CharField(label=_("Title of the request"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -95,7 +112,11 @@ class RequestForm(forms.Form):
 
 class PublicRequestForm(RequestForm):
     # A honeypot: people never see it; robots fill it in.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
 
 class StewardRequestForm(RequestForm):
