@@ -240,3 +240,26 @@ def test_awarded_request_page_query_count(django_assert_max_num_queries: Any) ->
         counts.append(len(ctx))
     assert counts[0] == counts[1]
     assert counts[1] <= 20
+
+
+def test_anonymised_method_file_for_evaluators_only(settings: Any, tmp_path: Any) -> None:
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    s = selection()
+    s.offers[0].anonymised_method_file.save("methode.txt", ContentFile(b"Notre approche."))
+    s.offers[0].method_file.save("original.txt", ContentFile(b"Secret"))
+    first, second = s.evaluators
+    file_url = url(s, f"offres/{s.offers[0].label}/methode/")
+    client = logged_in(first.person)
+    assert client.get(file_url).status_code == 403  # ties not declared yet
+    services.ties_declare(actor=first.person.user, evaluator=first, ties=no_ties(s))
+    response = client.get(file_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"Notre approche."
+    assert client.get(url(s, "offres/ZZ/methode/")).status_code == 404
+    ties = no_ties(s)
+    ties[str(s.teams[0].uuid)] = ("other", "Voisin.")
+    services.ties_declare(actor=second.person.user, evaluator=second, ties=ties)
+    assert logged_in(second.person).get(file_url).status_code == 403
+    assert logged_in(s.teams[1].lead).get(file_url).status_code == 403

@@ -180,10 +180,21 @@ class MarkOut(Schema):
     comment: str
 
 
+class AnonymisedCommonsOut(Schema):
+    common: str
+    amount_ht: Decimal
+    purpose: str
+
+
 class AnonymisedOfferOut(Schema):
     label: str
     price_ht: Decimal
     days: Decimal
+    method: str
+    references: str
+    commons_lines: list[AnonymisedCommonsOut]
+    has_file: bool
+    file_name: str
 
 
 class CriterionOut(Schema):

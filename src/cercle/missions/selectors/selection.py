@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cercle.missions import scoring
@@ -22,6 +23,7 @@ from cercle.missions.models import (
     TeamMember,
 )
 from cercle.missions.policies.common import check_can_view_requests
+from cercle.missions.selectors.offers import anonymised_file_name, offers_anonymised
 from cercle.network.models import Person
 
 
@@ -33,14 +35,6 @@ def request_get(*, uuid: UUID | str) -> SupportRequest:
 def visible_request_get(*, actor: Any, uuid: UUID | str) -> SupportRequest:
     check_can_view_requests(actor)
     return request_get(uuid=uuid)
-
-
-def offer_anonymised(offer: Offer) -> dict[str, Any]:
-    """Stand-in until the offers topic publishes its own: label, price and days only.
-
-    No identity of any kind leaves this function: no team, no names, no references.
-    """
-    return {"label": offer.label, "price_ht": offer.price_ht, "days": offer.days}
 
 
 def submitted_offers(*, request: SupportRequest) -> QuerySet[Offer]:
@@ -62,10 +56,33 @@ def client_offers(*, request: SupportRequest) -> QuerySet[Offer]:
 
 
 def anonymised_offers(*, request: SupportRequest) -> list[dict[str, Any]]:
+    """What an evaluator reads, from the offers topic's anonymisation: no team, no names
+    (they are stripped from the method, references and commons lines)."""
     return [
-        {"uuid": offer.uuid, **offer_anonymised(offer)}
-        for offer in submitted_offers(request=request)
+        {
+            "uuid": offer.uuid,
+            "label": offer.label,
+            "price_ht": offer.price_ht,
+            "days": offer.days,
+            "method": offer.method,
+            "references": offer.references,
+            "commons_lines": [
+                {"common": line.common_name, "amount_ht": line.amount_ht, "purpose": line.purpose}
+                for line in offer.commons_lines
+            ],
+            "has_file": offer.file is not None,
+            "file_name": offer.file_name,
+        }
+        for offer in offers_anonymised(list(submitted_offers(request=request)))
     ]
+
+
+def anonymised_file(*, request: SupportRequest, label: str) -> tuple[Any, str]:
+    """The anonymised method file of one offer (never the original), and its file name."""
+    offer = submitted_offers(request=request).filter(label=label).first()
+    if offer is None or not offer.anonymised_method_file:
+        raise Http404
+    return offer.anonymised_method_file, anonymised_file_name(offer)
 
 
 def criteria(*, request: SupportRequest) -> list[Criterion]:

@@ -9,7 +9,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cercle.core.errors import ApplicationError, Conflict, NotAllowed
 from cercle.core.forms import call_service
+from cercle.core.uploads import download_response
 from cercle.missions.enums import RequestStatus, SelectionMode
 from cercle.missions.forms.selection import (
     AppointForm,
@@ -211,6 +212,17 @@ def _own_evaluator(request: HttpRequest, support_request: SupportRequest) -> Eva
 
 
 @login_required
+def evaluation_file(request: HttpRequest, uuid: UUID, label: str) -> FileResponse:
+    """An offer's anonymised method file, for its evaluators (conflicts checked first)."""
+    support_request = selectors.request_get(uuid=uuid)
+    evaluator = _own_evaluator(request, support_request)
+    if evaluator.ties_declared_at is None or not support_request.deadline_passed():
+        raise NotAllowed(_("Declare your ties to each team before you see the offers."))
+    fieldfile, filename = selectors.anonymised_file(request=support_request, label=label)
+    return download_response(fieldfile, filename=filename)
+
+
+@login_required
 @require_POST
 def evaluator_appoint(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_get(uuid=uuid)
@@ -342,6 +354,11 @@ urlpatterns: list[URLPattern] = [
         "demandes/<uuid:uuid>/evaluation/evaluateurs/",
         evaluator_appoint,
         name="evaluator_appoint",
+    ),
+    path(
+        "demandes/<uuid:uuid>/evaluation/offres/<str:label>/methode/",
+        evaluation_file,
+        name="evaluation_file",
     ),
     path("demandes/<uuid:uuid>/evaluation/liens/", ties_declare, name="ties_declare"),
     path("demandes/<uuid:uuid>/evaluation/notes/", scores_set, name="scores_set"),
