@@ -196,8 +196,8 @@ def withdraw_offer(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
 def attach_files(
     request: HttpRequest,
     uuid: UUID,
-    method_file: File[UploadedFile] | None = None,
-    anonymised_method_file: File[UploadedFile] | None = None,
+    method_file: UploadedFile | None = File(None),  # noqa: B008 — ninja's way
+    anonymised_method_file: UploadedFile | None = File(None),  # noqa: B008
 ) -> dict[str, Any]:
     """Multipart: `method_file` and/or `anonymised_method_file` (PDF, ODT, DOCX, text).
     Names of team members found in the anonymised file come back in `name_warnings`."""
