@@ -263,3 +263,12 @@ def test_anonymised_method_file_for_evaluators_only(settings: Any, tmp_path: Any
     services.ties_declare(actor=second.person.user, evaluator=second, ties=ties)
     assert logged_in(second.person).get(file_url).status_code == 403
     assert logged_in(s.teams[1].lead).get(file_url).status_code == 403
+
+
+def test_request_page_offers_the_client_link_to_stewards_only() -> None:
+    s = selection(mode=SelectionMode.CLIENT, evaluators=0)
+    link = f"/demandes/{s.request.uuid}/lien-client/"
+    assert link in logged_in(s.steward).get(s.request.get_absolute_url()).content.decode()
+    member_page = logged_in(s.teams[0].lead).get(s.request.get_absolute_url())
+    assert member_page.status_code == 200
+    assert link not in member_page.content.decode()
