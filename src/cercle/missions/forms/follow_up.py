@@ -27,6 +27,23 @@ class MissionUpdateForm(forms.Form):
     )
 
 
+class MissionStartForm(MissionUpdateForm):
+    text = forms.CharField(
+        label=_("How the mission starts"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        help_text=_("Who does what, the first dates, how the circle can follow."),
+    )
+
+
+class MissionDeliverForm(MissionUpdateForm):
+    text = forms.CharField(
+        label=_("What was delivered"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+    )
+
+
 class DocumentationForm(forms.Form):
     social_link = forms.CharField(
         label=_("Social link"),

@@ -24,7 +24,9 @@ from cercle.missions.enums import MissionStatus
 from cercle.missions.forms.follow_up import (
     CommonsUseFormSet,
     DocumentationForm,
+    MissionDeliverForm,
     MissionFilterForm,
+    MissionStartForm,
     MissionUpdateForm,
     QualityReviewForm,
     SatisfactionForm,
@@ -62,11 +64,11 @@ def _actions(request: HttpRequest, mission: Mission, forms: dict[str, Form]) -> 
     status = mission.status
     context: dict[str, Any] = {}
     if status == MissionStatus.AWARDED and policies.can_start(user, mission):
-        context["start_form"] = forms.get("start_form") or MissionUpdateForm(prefix="start")
+        context["start_form"] = forms.get("start_form") or MissionStartForm(prefix="start")
     if status == MissionStatus.STARTED and policies.can_post_update(user, mission):
         context["update_form"] = forms.get("update_form") or MissionUpdateForm(prefix="update")
     if status == MissionStatus.STARTED and policies.can_deliver(user, mission):
-        context["deliver_form"] = forms.get("deliver_form") or MissionUpdateForm(prefix="deliver")
+        context["deliver_form"] = forms.get("deliver_form") or MissionDeliverForm(prefix="deliver")
     context["can_document"] = status == MissionStatus.DELIVERED and policies.can_document(
         user, mission
     )
@@ -104,6 +106,13 @@ def mission_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_detail(request, mission)
 
 
+STEP_FORMS: dict[str, type[Form]] = {
+    "start_form": MissionStartForm,
+    "update_form": MissionUpdateForm,
+    "deliver_form": MissionDeliverForm,
+}
+
+
 def _step(
     request: HttpRequest,
     uuid: UUID,
@@ -113,7 +122,7 @@ def _step(
 ) -> HttpResponse:
     mission = selectors.mission_get(actor=request.user, uuid=uuid)
     prefix = key.removesuffix("_form")
-    form = MissionUpdateForm(request.POST, prefix=prefix)
+    form = STEP_FORMS[key](request.POST, prefix=prefix)
     status = 400
     error = ""
     if form.is_valid():
