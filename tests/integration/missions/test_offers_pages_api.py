@@ -314,3 +314,30 @@ def test_the_request_page_part_and_the_api_list_same_queries_at_5_and_50(
     assert few == many
     with django_assert_max_num_queries(10):
         _section_queries(person, support_request)
+
+
+def test_the_request_page_shows_labels_to_the_circle_and_prices_to_the_team() -> None:
+    team = TeamFactory()
+    OfferFactory(team=team, request=team.request, price_ht="12345.00")
+    url = f"/demandes/{team.request.uuid}/"
+    mine = client_for(team.lead).get(url).content.decode()
+    assert 'id="request-offers"' in mine
+    assert "345,00 € HT" in mine
+    other = client_for(consultant()).get(url).content.decode()
+    assert 'id="request-offers"' in other
+    assert "345,00" not in other
+
+
+def test_the_openapi_schema_documents_the_offer_operations(client: Client) -> None:
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/requests/{uuid}/offers",
+        "/api/v1/teams/{uuid}/offers",
+        "/api/v1/offers/{uuid}",
+        "/api/v1/offers/{uuid}/withdraw",
+        "/api/v1/offers/{uuid}/files",
+        "/api/v1/offers/{uuid}/anonymised",
+        "/api/v1/commons",
+        "/api/v1/commons/{slug}",
+    ):
+        assert path in paths
