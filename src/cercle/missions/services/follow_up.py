@@ -80,7 +80,7 @@ def _clean_text(value: str | None, field: str = "text") -> str:
 
 def _locked(mission: Mission) -> Mission:
     locked = (
-        Mission.objects.select_for_update()
+        Mission.objects.select_for_update(of=("self",))
         .select_related("request", "lead__user")
         .get(pk=mission.pk)
     )

@@ -84,7 +84,7 @@ def mission_remind_if_silent(
     expected = parse_datetime(expected_last_update_iso or "")
     with transaction.atomic():
         mission = (
-            Mission.objects.select_for_update()
+            Mission.objects.select_for_update(of=("self",))
             .select_related("request")
             .filter(uuid=mission_uuid)
             .first()
@@ -112,7 +112,9 @@ def missions_remind_silent(*, now: datetime | None = None) -> int:
     count = 0
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            mission = Mission.objects.select_for_update().select_related("request").get(pk=pk)
+            mission = (
+                Mission.objects.select_for_update(of=("self",)).select_related("request").get(pk=pk)
+            )
             if _is_silent(mission, now):
                 _remind(mission, now)
                 count += 1
