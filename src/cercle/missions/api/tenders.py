@@ -76,9 +76,9 @@ class InterestOut(Schema):
 
 
 class TenderDetailOut(TenderOut):
-    interests: list[InterestOut]
+    interests: list[InterestOut] = Field(alias="interest_rows")
     my_interest: str
-    requests: list[UUID]
+    requests: list[UUID] = Field(alias="request_uuids")
     can_answer_together: bool
 
 
@@ -167,17 +167,14 @@ def post_tender(request: HttpRequest, payload: TenderIn) -> Status[Any]:
 
 
 @router.get("/tenders/{uuid}", response=TenderDetailOut)
-def get_tender(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def get_tender(request: HttpRequest, uuid: UUID) -> Tender:
     detail = selectors.tender_detail(actor=authenticated_user(request), uuid=uuid)
-    tender = detail.tender
-    return {
-        **TenderOut.from_orm(tender).dict(),
-        "uuid": tender.uuid,
-        "interests": detail.interests,
-        "my_interest": detail.my_interest,
-        "requests": [r.uuid for r in detail.requests],
-        "can_answer_together": detail.can_lead,
-    }
+    tender: Any = detail.tender
+    tender.interest_rows = detail.interests
+    tender.my_interest = detail.my_interest
+    tender.request_uuids = [r.uuid for r in detail.requests]
+    tender.can_answer_together = detail.can_lead
+    return tender  # type: ignore[no-any-return]
 
 
 @router.post("/tenders/{uuid}/interest", response=InterestOut)
