@@ -13,6 +13,7 @@ from django.db import transaction
 
 from cercle.core.models import User
 from cercle.demo import data
+from cercle.demo.circle import load_circle
 from cercle.membership.enums import MenuSection, RegulationDecision
 from cercle.membership.models import AdhesionContract, MenuItem
 from cercle.membership.services import charter as charter_services
@@ -36,6 +37,10 @@ class Demo:
     def user(self, key: str) -> User:
         return self.people[key].user
 
+    def skill(self, key: str) -> str:
+        """The slug the taxonomy gave a demo skill."""
+        return _skill_slugs()[key]
+
 
 def demo_is_loaded() -> bool:
     return User.objects.filter(email=email_for(data.STEWARDS[0][0])).exists()
@@ -58,6 +63,7 @@ def load_demo() -> bool:
         _profiles(demo)
         _second_charter_version(demo)
         _engagements_and_regulation(demo)
+        load_circle(demo)
     return True
 
 

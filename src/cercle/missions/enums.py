@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RequestSource(models.TextChoices):
@@ -103,7 +104,7 @@ class TieKind(models.TextChoices):
 
 class MissionStatus(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
-    STARTED = "started", _("Started")
+    STARTED = "started", pgettext_lazy("mission status", "Started")
     DELIVERED = "delivered", _("Delivered")
     DOCUMENTED = "documented", _("Documented")
     CLOSED = "closed", _("Closed")

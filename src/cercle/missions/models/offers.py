@@ -63,7 +63,8 @@ class Offer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} · {self.price_ht} € HT"
+        # Only the anonymous label: the journal copies this text, and members may read it.
+        return str(_("Offer %(label)s") % {"label": self.label})
 
 
 class OfferCommonsLine(models.Model):
