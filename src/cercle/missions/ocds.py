@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
@@ -149,7 +149,15 @@ def _tender_section(
 
 
 def release_package(support_request: SupportRequest) -> dict[str, Any]:
-    """The OCDS release package of one request (and its award, when there is one)."""
+    """The OCDS release package of one request (and its award, when there is one).
+
+    The releases declare French as their language: the few texts the platform writes
+    (procurement method, selection mode, price rule) are French whoever asks."""
+    with translation.override("fr"):
+        return _package(support_request)
+
+
+def _package(support_request: SupportRequest) -> dict[str, Any]:
     data = _fetch(support_request)
     now = timezone.now()
     ocid = ocid_of(support_request)
