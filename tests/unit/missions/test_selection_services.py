@@ -297,3 +297,29 @@ def test_expired_client_link(monkeypatch: pytest.MonkeyPatch) -> None:
         award_services.client_token_check(request=s.request, token=token)
     assert timezone.now()  # the clock is only moved for the signer
     assert Evaluator.objects.count() == 0
+
+
+def test_a_conflict_found_after_submitting_takes_the_marks_out_of_the_totals() -> None:
+    from cercle.missions.selectors.selection import results_compute
+
+    s = selection(evaluators=2)
+    first, second = s.evaluators
+    for e, mark in ((first, "2"), (second, "9")):
+        services.ties_declare(actor=e.person.user, evaluator=e, ties=no_ties(s))
+        services.score_set(actor=e.person.user, evaluator=e, marks=all_marks(s, mark))
+        services.evaluation_submit(actor=e.person.user, evaluator=e)
+    assert results_compute(request=s.request).counted == 2
+    # The second evaluator turns out to be invited into a bidding team.
+    add_member(s.teams[0], second.person, status="invited")
+    with pytest.raises(NotAllowed):
+        services.evaluation_access(actor=second.person.user, evaluator=second)
+    second.refresh_from_db()
+    assert second.conflicted_at is not None
+    results = results_compute(request=s.request)
+    assert results.counted == 1
+    only_first = {row.offer.pk: row.result.total for row in results.rows}
+    # Non-price marks are now only the first evaluator's 2/10: at most 70 × 0.2 + 30 (price).
+    assert max(only_first.values()) == Decimal("44.00")
+    assert JournalEntry.objects.filter(
+        verb="evaluation.refused", subject=second.person.user
+    ).exists()

@@ -41,10 +41,6 @@ class Evaluator(models.Model):
         verbose_name_plural = _("evaluators")
         constraints = [
             models.UniqueConstraint(fields=["request", "person"], name="evaluator_unique"),
-            models.CheckConstraint(
-                condition=Q(submitted_at__isnull=True) | Q(conflicted_at__isnull=True),
-                name="conflicted_evaluator_never_submits",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -177,12 +177,10 @@ def evaluation_access(*, actor: User, evaluator: Evaluator) -> Evaluator:
     check_can_act_as_evaluator(actor, evaluator)
     if evaluator.conflicted_at is None:
         reasons = conflict_reasons(evaluator.person, evaluator.request)
-        if reasons and evaluator.submitted_at is None:
+        if reasons:
+            # Even after submitting: a conflict found late takes the marks out of the
+            # totals (results count only unconflicted evaluators).
             _mark_conflicted(evaluator, reasons)
-        elif reasons:
-            # Submitted before the conflict arose: the marks stay (the database keeps a
-            # submitted evaluator unconflicted), but nothing more is shown.
-            _refuse(actor, evaluator)
     if evaluator.conflicted_at is not None:
         _refuse(actor, evaluator)
     return evaluator
