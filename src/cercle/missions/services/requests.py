@@ -214,7 +214,7 @@ def _circle_users() -> list[User]:
     )
 
 
-def _announce(support_request: SupportRequest, actor: User | None) -> None:
+def request_announce(support_request: SupportRequest, actor: User | None) -> None:
     """A request became visible: tell the circle, and ask the rotation's panel."""
     notify(
         users=_circle_users(),
@@ -334,7 +334,7 @@ def request_confirm(*, support_request: SupportRequest, token: str) -> SupportRe
             payload={"client": locked.client_name, "source": locked.source},
             visibility=Visibility.MEMBERS,
         )
-        _announce(locked, None)
+        request_announce(locked, None)
     return locked
 
 
@@ -407,7 +407,7 @@ def request_create(
             payload={"client": support_request.client_name, "source": support_request.source},
             visibility=Visibility.MEMBERS,
         )
-        _announce(support_request, actor)
+        request_announce(support_request, actor)
     return support_request
 
 

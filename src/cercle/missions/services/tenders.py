@@ -45,6 +45,7 @@ from cercle.missions.policies.tenders import (
     check_can_post_tender,
     check_can_take_part,
 )
+from cercle.missions.services.requests import request_announce
 from cercle.network.models import Person, Skill, Territory
 from cercle.network.services import person_of
 
@@ -438,6 +439,8 @@ def tender_to_request(
                 "url": request_url(request),
             },
         )
+        # Like any request that becomes visible: the circle hears of it, the rotation asks.
+        request_announce(request, actor)
     return request
 
 
