@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -178,7 +179,7 @@ def test_client_choice_refuses_wrong_tokens() -> None:
     for token in (other, good[:-3] + "abc", "n'importe-quoi"):
         response = Client().get(f"/demandes/{s.request.uuid}/choix/{token}/")
         assert response.status_code == 403
-        assert fr("This link is not valid.") in response.content.decode()
+        assert fr("This link is not valid.") in html.unescape(response.content.decode())
 
 
 # ---------------------------------------------------------------- query counts

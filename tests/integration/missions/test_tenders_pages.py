@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 from typing import Any
 
 import pytest
@@ -129,7 +130,7 @@ def test_interest_after_the_deadline_is_a_409() -> None:
         tender.get_absolute_url() + "interet/", {"kind": "looking"}
     )
     assert response.status_code == 409
-    assert fr("The deadline of this tender has passed.") in response.content.decode()
+    assert fr("The deadline of this tender has passed.") in html.unescape(response.content.decode())
 
 
 def test_a_consortium_creates_the_request_and_its_team_from_the_page() -> None:
