@@ -1,0 +1,1 @@
+"""Cercle's benchmark (`make bench`). Each module measures one part; `__main__` runs them."""
