@@ -23,9 +23,31 @@ def notify(
     `subject` may be a lazy translation; it is rendered in each recipient's language.
     `context` must be JSON-serialisable (it goes through the task queue).
     """
-    from cercle.core.tasks import send_email
-
     recipients = [(u.email, u.language or "fr") for u in users if u.email and u.is_active]
+    _queue(recipients, subject=subject, template=template, context=context)
+
+
+def notify_address(
+    *,
+    to: str,
+    subject: Any,
+    template: str,
+    context: dict[str, Any] | None = None,
+    language: str = "fr",
+) -> None:
+    """Queue one e-mail to an address, after commit. For people without an account (a
+    client): they have no language of their own, so French, the default, unless given."""
+    _queue([(to, language)], subject=subject, template=template, context=context)
+
+
+def _queue(
+    recipients: list[tuple[str, str]],
+    *,
+    subject: Any,
+    template: str,
+    context: dict[str, Any] | None,
+) -> None:
+    from cercle.core.tasks import send_email
 
     def enqueue() -> None:
         for email, language in recipients:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +25,7 @@ from cercle.core import journal
 from cercle.core.enums import Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
-from cercle.core.notifications import notify
+from cercle.core.notifications import notify, notify_address
 from cercle.core.signed_links import make_token
 from cercle.core.transitions import check_transition
 from cercle.membership.enums import EngagementCheckStatus
@@ -253,8 +253,6 @@ def survey_url(mission: Mission) -> str:
 
 def mission_deliver(*, actor: User, mission: Mission, text: str) -> Mission:
     """The lead declares the delivery; the client receives the satisfaction survey."""
-    from cercle.core.tasks import send_email
-
     check_can_deliver(actor, mission)
     text = _clean_text(text)
     author = person_of(actor)
@@ -275,28 +273,18 @@ def mission_deliver(*, actor: User, mission: Mission, text: str) -> Mission:
             payload={"update": str(update.uuid), "survey_sent": True},
             visibility=Visibility.MEMBERS,
         )
-        email = mission.request.contact_email
-        context = {
-            "title": mission.request.title,
-            "contact_name": mission.request.contact_name,
-            "url": survey_url(mission),
-            "days": SURVEY_DAYS,
-        }
-        # The client has no account, hence no language of their own: French, the default.
-        with translation.override("fr"):
-            subject = str(gettext_lazy("How did the support mission go?"))
-
-        def send() -> None:
-            send_email.enqueue(
-                to=email,
-                subject=subject,
+        if mission.request.contact_email:
+            notify_address(
+                to=mission.request.contact_email,
+                subject=gettext_lazy("How did the support mission go?"),
                 template="missions/email/follow_up_survey.txt",
-                context=context,
-                language="fr",
+                context={
+                    "title": mission.request.title,
+                    "contact_name": mission.request.contact_name,
+                    "url": survey_url(mission),
+                    "days": SURVEY_DAYS,
+                },
             )
-
-        if email:
-            transaction.on_commit(send)
     return mission
 
 

@@ -20,7 +20,7 @@ from cercle.core import journal
 from cercle.core.enums import Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
-from cercle.core.notifications import notify
+from cercle.core.notifications import notify, notify_address
 from cercle.core.signed_links import make_token
 from cercle.core.transitions import check_transition
 from cercle.core.uploads import check_upload
@@ -237,24 +237,16 @@ def confirm_url(support_request: SupportRequest) -> str:
 
 
 def _send_confirmation(support_request: SupportRequest) -> None:
-    from cercle.core.tasks import send_email
-
-    email, title, url = (
-        support_request.contact_email,
-        support_request.title,
-        confirm_url(support_request),
+    notify_address(
+        to=support_request.contact_email,
+        subject=gettext_lazy("Confirm your request for support"),
+        template="missions/email/requests_confirm.txt",
+        context={
+            "title": support_request.title,
+            "url": confirm_url(support_request),
+            "days": CONFIRM_DAYS,
+        },
     )
-
-    def enqueue() -> None:
-        send_email.enqueue(
-            to=email,
-            subject=str(gettext_lazy("Confirm your request for support")),
-            template="missions/email/requests_confirm.txt",
-            context={"title": title, "url": url, "days": CONFIRM_DAYS},
-            language="fr",
-        )
-
-    transaction.on_commit(enqueue)
 
 
 # ---------------------------------------------------------------- services

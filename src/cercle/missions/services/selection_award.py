@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +18,7 @@ from cercle.core import journal
 from cercle.core.enums import Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
-from cercle.core.notifications import notify
+from cercle.core.notifications import notify, notify_address
 from cercle.core.signed_links import make_token, read_token
 from cercle.core.transitions import check_transition
 from cercle.missions.enums import (
@@ -73,7 +72,7 @@ def client_link_send(*, actor: User, request: SupportRequest) -> str:
             payload={"days": CLIENT_LINK_DAYS},
             visibility=Visibility.MEMBERS,
         )
-        _email_address(
+        notify_address(
             to=request.contact_email,
             subject=gettext_lazy("Choose the team for your request"),
             template="missions/email/selection_client_link.txt",
@@ -85,22 +84,6 @@ def client_link_send(*, actor: User, request: SupportRequest) -> str:
             },
         )
     return path
-
-
-def _email_address(*, to: str, subject: Any, template: str, context: dict[str, Any]) -> None:
-    """One e-mail to an address without an account (the client), in French, after commit."""
-    from cercle.core.tasks import send_email
-
-    language = settings.LANGUAGE_CODE
-
-    def enqueue() -> None:
-        with translation.override(language):
-            rendered = str(subject)
-        send_email.enqueue(
-            to=to, subject=rendered, template=template, context=context, language=language
-        )
-
-    transaction.on_commit(enqueue)
 
 
 def client_token_check(*, request: SupportRequest, token: str) -> None:
