@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "cercle.membership",
     "cercle.commons",
     "cercle.missions",
+    "cercle.reciprocity",
+    "cercle.decisions",
+    "cercle.events",
     "cercle.demo",
 ]
 

@@ -8,9 +8,12 @@ from cercle.api.errors import install_error_handlers
 from cercle.commons.api import router as commons_router
 from cercle.core.api import router as core_router
 from cercle.core.api_auth import TokenAuth
+from cercle.decisions.api import router as decisions_router
+from cercle.events.api import router as events_router
 from cercle.membership.api import router as membership_router
 from cercle.missions.api import router as missions_router
 from cercle.network.api import router as network_router
+from cercle.reciprocity.api import router as reciprocity_router
 
 api = NinjaAPI(
     title="Cercle API",
@@ -30,3 +33,6 @@ api.add_router("", network_router)
 api.add_router("", membership_router)
 api.add_router("", missions_router)
 api.add_router("", commons_router)
+api.add_router("", reciprocity_router)
+api.add_router("", decisions_router)
+api.add_router("", events_router)

@@ -17,11 +17,15 @@ def notify(
     subject: Any,
     template: str,
     context: dict[str, Any] | None = None,
+    kind: str | None = None,
+    url: str = "",
 ) -> None:
     """Queue one e-mail per user, in their language, after the current transaction commits.
 
     `subject` may be a lazy translation; it is rendered in each recipient's language.
     `context` must be JSON-serialisable (it goes through the task queue).
+    `kind` (a `NotificationKind`) and `url` (the page it is about): see the
+    notifications module of the decisions issue; every caller passes them.
     """
     recipients = [(u.email, u.language or "fr") for u in users if u.email and u.is_active]
     _queue(recipients, subject=subject, template=template, context=context)

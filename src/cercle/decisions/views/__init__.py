@@ -1,0 +1,1 @@
+"""One module per topic (docs/decisions/0005)."""

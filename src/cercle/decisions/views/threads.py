@@ -1,0 +1,7 @@
+"""Pages: groups, threads, comments, mentions, read state."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
