@@ -230,3 +230,15 @@ LOGGING = {
 
 # Which part of the journal a user may read is the network's business, not core's.
 CERCLE_JOURNAL_AUDIENCE = "cercle.membership.selectors.journal_audience_for"
+
+# The association that runs the network: printed on receipts, support letters, the FEC
+# file name (SIREN) and the yearly report.
+ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "Association Cercle des tiers-lieux")
+ASSOCIATION_ADDRESS = os.environ.get("ASSOCIATION_ADDRESS", "")
+ASSOCIATION_SIREN = os.environ.get("ASSOCIATION_SIREN", "000000000")
+
+# HelloAsso API (optional): when all three are set, stewards can fetch payments from the
+# API instead of uploading the CSV export.
+HELLOASSO_CLIENT_ID = os.environ.get("HELLOASSO_CLIENT_ID", "")
+HELLOASSO_CLIENT_SECRET = os.environ.get("HELLOASSO_CLIENT_SECRET", "")
+HELLOASSO_ORGANIZATION_SLUG = os.environ.get("HELLOASSO_ORGANIZATION_SLUG", "")
