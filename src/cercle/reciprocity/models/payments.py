@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cercle.commons.models import Common
@@ -41,6 +42,16 @@ class YearlyDeclaration(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid on"), null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The transaction that posted the receivable; a cancellation after invoicing
+    # reverses it.
+    invoice_transaction = models.OneToOneField(
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoiced_declaration",
+    )
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
 
@@ -60,6 +71,9 @@ class YearlyDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.year}: {self.amount_ht} € HT"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reciprocity:declaration_detail", kwargs={"uuid": self.uuid})
 
 
 class DeclarationLine(models.Model):
@@ -134,6 +148,7 @@ class Payment(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField()
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["-paid_on", "-id"]
@@ -159,6 +174,9 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payer_name}: {self.gross} € ({self.paid_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reciprocity:payment_detail", kwargs={"uuid": self.uuid})
 
     @property
     def is_refund(self) -> bool:
