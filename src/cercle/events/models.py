@@ -4,8 +4,11 @@ person's calendar feed."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from uuid import uuid4
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -29,8 +32,19 @@ class Event(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
-    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
-    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty when places are not limited."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("When left empty, registration closes when the event starts."),
+    )
     is_public = models.BooleanField(_("shown to the public"), default=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -47,10 +61,34 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=~Q(place="") | ~Q(online_url=""), name="event_has_a_place"
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="event_capacity_positive",
+            ),
         ]
+        indexes = [models.Index(fields=["starts_at"], name="event_starts_at")]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = [_("The event must end after it starts.")]
+        if not (self.place or "").strip() and not (self.online_url or "").strip():
+            errors["place"] = [_("Give a place, an online link, or both.")]
+        closes = self.registration_closes_at
+        if closes and self.ends_at and closes > self.ends_at:
+            errors["registration_closes_at"] = [
+                _("Registration must close before the event ends.")
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def closes_at(self) -> datetime:
+        """When registration closes: the time set, or the start of the event."""
+        return self.registration_closes_at or self.starts_at
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
@@ -82,6 +120,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "person"], name="registration_once")
         ]
+        indexes = [models.Index(fields=["person", "status"], name="registration_person_status")]
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.event}"
