@@ -186,16 +186,22 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    # Blank only for legacy callers that gave no kind (e-mailed immediately).
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices, blank=True)
     # Rendered in the recipient's language when created.
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # The e-mail's text template and its (JSON) context, to render it when it leaves.
+    template = models.CharField(max_length=200, blank=True)
+    context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # When it left by e-mail (alone or in a digest); null while it waits for a digest.
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_skipped = models.BooleanField(default=False)
+    # The last failed attempt to e-mail it (the mail server refused); a sweep retries.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
