@@ -20,12 +20,12 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # no stubs (types-Markdown not declared)
 import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.extensions import Extension  # type: ignore[import-untyped]
+from markdown.inlinepatterns import InlineProcessor  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 
 ALLOWED_TAGS = {
     "a",
