@@ -8,11 +8,13 @@ barred from the request. Each reason is a sentence a person can read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from cercle.missions.enums import MemberStatus, TieKind
 from cercle.missions.models import Positioning, SupportRequest, TeamMember, TieDeclaration
-from cercle.network.models import OrganizationMembership, Person
+from cercle.network.models import Organization, OrganizationMembership, Person
 
 BIDDING_STATUSES = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
 
@@ -54,3 +56,22 @@ def conflict_reasons(person: Person, request: SupportRequest) -> list[str]:
 
 def has_conflict(person: Person, request: SupportRequest) -> bool:
     return bool(conflict_reasons(person, request))
+
+
+def organization_conflict_reasons(
+    person: Person, organizations: Iterable[Organization]
+) -> list[str]:
+    """Why `person` may not judge something that concerns `organizations` (a support
+    letter's holder and operators): one reason per organization they belong to.
+
+    One query, whatever the number of organizations.
+    """
+    by_id = {organization.pk: organization for organization in organizations}
+    if not by_id:
+        return []
+    shared = (
+        OrganizationMembership.objects.filter(person=person, organization_id__in=by_id)
+        .order_by("organization__name")
+        .values_list("organization_id", flat=True)
+    )
+    return [_("belongs to the organization “%(name)s”") % {"name": by_id[pk].name} for pk in shared]
