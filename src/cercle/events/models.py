@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
@@ -71,17 +72,18 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = [_("The event must end after it starts.")]
         if not (self.place or "").strip() and not (self.online_url or "").strip():
             errors["place"] = [_("Give a place, an online link, or both.")]
         closes = self.registration_closes_at
         if closes and self.ends_at and closes > self.ends_at:
-            errors["registration_closes_at"] = [
-                _("Registration must close before the event ends.")
-            ]
+            errors["registration_closes_at"] = [_("Registration must close before the event ends.")]
         if errors:
             raise ValidationError(errors)
 
@@ -89,9 +91,6 @@ class Event(models.Model):
     def closes_at(self) -> datetime:
         """When registration closes: the time set, or the start of the event."""
         return self.registration_closes_at or self.starts_at
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:detail", kwargs={"slug": self.slug})
 
 
 class Registration(models.Model):
