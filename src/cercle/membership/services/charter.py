@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.models import User
 from cercle.core.notifications import notify
 from cercle.membership.models import CharterEngagement, CharterSignature, CharterVersion
@@ -107,6 +107,8 @@ def charter_version_publish(
             person__charter_signatures__version__number__lt=version.number
         ).distinct()
         notify(
+            kind=NotificationKind.CHARTER_RESIGN,
+            url=reverse("membership:charter"),
             users=list(earlier),
             subject=gettext_lazy("A new version of the cooperation charter awaits your signature"),
             template="membership/email/charter_new_version.txt",

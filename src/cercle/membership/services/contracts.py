@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -228,6 +228,8 @@ def contract_submit(*, actor: User, contract: AdhesionContract) -> AdhesionContr
         contract.save(update_fields=["status", "submitted_at"])
         _record(actor, "contract.submitted", contract)
     notify(
+        kind=NotificationKind.ADHESION,
+        url=contract.get_absolute_url(),
         users=steward_users(exclude=[actor]),
         subject=gettext_lazy("An adhesion contract awaits the stewards"),
         template="membership/email/contract_submitted.txt",
@@ -260,6 +262,8 @@ def contract_comment(*, actor: User, contract: AdhesionContract, body: str) -> C
     else:
         recipients = applicant_users(contract)
     notify(
+        kind=NotificationKind.ADHESION,
+        url=contract.get_absolute_url(),
         users=[user for user in recipients if user.pk != actor.pk],
         subject=gettext_lazy("New message about an adhesion contract"),
         template="membership/email/contract_comment.txt",
@@ -345,6 +349,8 @@ def contract_validate(*, actor: User, contract: AdhesionContract) -> AdhesionCon
         # An organization's adhesion is public; a person's stays between them and stewards.
         _record(actor, "contract.validated", contract, public=organization is not None)
     notify(
+        kind=NotificationKind.ADHESION,
+        url=contract.get_absolute_url(),
         users=applicant_users(contract),
         subject=gettext_lazy("Your adhesion contract is validated"),
         template="membership/email/contract_validated.txt",
@@ -367,6 +373,8 @@ def contract_refuse(*, actor: User, contract: AdhesionContract, reason: str) -> 
         contract.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
         _record(actor, "contract.refused", contract)
     notify(
+        kind=NotificationKind.ADHESION,
+        url=contract.get_absolute_url(),
         users=applicant_users(contract),
         subject=gettext_lazy("Your adhesion contract was not validated"),
         template="membership/email/contract_refused.txt",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -69,6 +69,8 @@ def regulation_case_raise(*, actor: User, person: Person, concern: str) -> Regul
             subject=person.user,
         )
         notify(
+            kind=NotificationKind.ADHESION,
+            url=case.get_absolute_url(),
             users=[person.user],
             subject=gettext_lazy("A concern was raised about your engagements in the circle"),
             template="membership/email/charter_regulation_raised.txt",
@@ -145,6 +147,8 @@ def regulation_case_decide(
                     actor=actor, membership=membership, reason=CircleEndReason.EXCLUDED
                 )
         notify(
+            kind=NotificationKind.ADHESION,
+            url=reverse("membership:regulation_detail", kwargs={"case_id": case.uuid}),
             users=[case.person.user],
             subject=gettext_lazy("A decision was taken on the concern about your engagements"),
             template="membership/email/charter_regulation_decided.txt",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cercle.commons.models import Common
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify, notify_address
@@ -203,6 +203,8 @@ def mission_start(*, actor: User, mission: Mission, text: str) -> Mission:
             visibility=Visibility.MEMBERS,
         )
         notify(
+            kind=NotificationKind.MISSION,
+            url=mission.get_absolute_url(),
             users=_circle_users_except(mission),
             subject=gettext_lazy("A mission of the circle has started"),
             template="missions/email/follow_up_started.txt",
@@ -428,6 +430,8 @@ def mission_close(*, actor: User, mission: Mission) -> Mission:
             actor=actor, verb="mission.closed", obj=mission, visibility=Visibility.MEMBERS
         )
         notify(
+            kind=NotificationKind.MISSION,
+            url=mission.get_absolute_url(),
             users=_team_users(mission),
             subject=gettext_lazy("Your mission is closed"),
             template="missions/email/follow_up_closed.txt",

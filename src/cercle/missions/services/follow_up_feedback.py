@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import ApplicationError, Conflict, NotAllowed
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -52,6 +52,8 @@ def _remind(mission: Mission, now: datetime) -> None:
         visibility=Visibility.MEMBERS,
     )
     notify(
+        kind=NotificationKind.MISSION,
+        url=mission.get_absolute_url(),
         users=_team_users(mission),
         subject=gettext_lazy("Your mission has had no update for six weeks"),
         template="missions/email/follow_up_reminder.txt",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cercle.commons.models import Common
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -283,6 +283,8 @@ def offer_submit(
                 visibility=Visibility.MEMBERS,
             )
             notify(
+                kind=NotificationKind.SELECTION,
+                url=_offer_url(offer),
                 users=_team_users(team),
                 subject=gettext_lazy("Your team's offer is submitted"),
                 template="missions/email/offers_submitted.txt",
@@ -319,6 +321,8 @@ def offer_withdraw(*, actor: User, offer: Offer) -> Offer:
             visibility=Visibility.MEMBERS,
         )
         notify(
+            kind=NotificationKind.SELECTION,
+            url=offer.request.get_absolute_url(),
             users=_team_users(offer.team),
             subject=gettext_lazy("Your team's offer is withdrawn"),
             template="missions/email/offers_withdrawn.txt",

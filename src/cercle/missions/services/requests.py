@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify, notify_address
@@ -217,6 +217,8 @@ def _circle_users() -> list[User]:
 def request_announce(support_request: SupportRequest, actor: User | None) -> None:
     """A request became visible: tell the circle, and ask the rotation's panel."""
     notify(
+        kind=NotificationKind.NEW_REQUEST,
+        url=support_request.get_absolute_url(),
         users=_circle_users(),
         subject=gettext_lazy("New request for support in the circle"),
         template="missions/email/requests_new.txt",

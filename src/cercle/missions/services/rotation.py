@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.models import User
 from cercle.core.notifications import notify
 from cercle.missions.models import PanelInvitation, SupportRequest
@@ -51,6 +51,8 @@ def panel_invite(
             visibility=Visibility.MEMBERS,
         )
         notify(
+            kind=NotificationKind.NEW_REQUEST,
+            url=support_request.get_absolute_url(),
             users=list(User.objects.filter(person__id__in=[c.person_id for c in fresh])),
             subject=gettext_lazy("The circle's rotation asks you to look at a request"),
             template="missions/email/requests_panel.txt",

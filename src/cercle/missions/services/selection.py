@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict, NotAllowed
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -109,6 +109,8 @@ def evaluator_appoint(*, actor: User, request: SupportRequest, person: Person) -
                 subject=person.user,
             )
             notify(
+                kind=NotificationKind.SELECTION,
+                url=_request_url(request),
                 users=[person.user],
                 subject=gettext_lazy("You are asked to evaluate offers"),
                 template="missions/email/selection_appointed.txt",
@@ -136,6 +138,8 @@ def _mark_conflicted(evaluator: Evaluator, reasons: list[str]) -> None:
             subject=evaluator.person.user,
         )
         notify(
+            kind=NotificationKind.SELECTION,
+            url=_request_url(evaluator.request),
             users=_stewards(),
             subject=gettext_lazy("An evaluator has a conflict of interest"),
             template="missions/email/selection_conflict.txt",
@@ -417,6 +421,8 @@ def reveal_if_complete(*, request: SupportRequest) -> bool:
             visibility=Visibility.MEMBERS,
         )
         notify(
+            kind=NotificationKind.SELECTION,
+            url=_request_url(request),
             users=_stewards(),
             subject=gettext_lazy("The evaluation is complete: identities are revealed"),
             template="missions/email/selection_revealed.txt",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify, notify_address
@@ -229,6 +229,8 @@ def _tell_bidders(*, request: SupportRequest, award: Award) -> None:
         if not users:
             continue
         notify(
+            kind=NotificationKind.SELECTION,
+            url=request.get_absolute_url(),
             users=users,
             subject=gettext_lazy("The result of the selection"),
             template="missions/email/selection_result.txt",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -242,6 +242,8 @@ def team_member_invite(*, actor: User, team: Team, person: Person, role: str) ->
                 subject=person.user,
             )
             notify(
+                kind=NotificationKind.TEAM_INVITATION,
+                url=_team_url(team),
                 users=[person.user],
                 subject=gettext_lazy("You are invited to join a team"),
                 template="missions/email/teams_invitation.txt",
@@ -287,6 +289,8 @@ def _respond(*, actor: User, member: TeamMember, target: str) -> TeamMember:
             )
             lead_user = member.team.lead.user
             notify(
+                kind=NotificationKind.TEAM_INVITATION,
+                url=_team_url(member.team),
                 users=[lead_user],
                 subject=gettext_lazy("An answer to your team invitation"),
                 template="missions/email/teams_response.txt",

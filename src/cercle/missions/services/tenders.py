@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
-from cercle.core.enums import Visibility
+from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.errors import Conflict, NotAllowed
 from cercle.core.models import User
 from cercle.core.notifications import notify
@@ -231,6 +231,8 @@ def tender_comment_post(*, actor: User, tender: Tender, text: str) -> TenderComm
         )
         people_ids.discard(person.pk)
         notify(
+            kind=NotificationKind.TENDER,
+            url=tender.get_absolute_url(),
             users=list(User.objects.filter(person__id__in=people_ids)),
             subject=gettext_lazy("A new message about a tender you follow"),
             template="missions/email/tenders_comment.txt",
@@ -429,6 +431,8 @@ def tender_to_request(
             visibility=Visibility.MEMBERS,
         )
         notify(
+            kind=NotificationKind.TEAM_INVITATION,
+            url=request_url(request),
             users=[p.user for p, _r in rows],
             subject=gettext_lazy("You are invited into a team answering a tender"),
             template="missions/email/tenders_team_invitation.txt",
