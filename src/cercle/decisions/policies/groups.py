@@ -25,6 +25,7 @@ from cercle.decisions.enums import GroupVisibility, MembershipRule
 from cercle.decisions.models import Group, GroupMembership
 from cercle.membership.models import CircleMembership
 from cercle.membership.viewer import Viewer, viewer_for
+from cercle.network.enums import EngagementLevel
 from cercle.network.models import Organization, Person
 from cercle.network.policies import person_is_member
 
@@ -51,6 +52,26 @@ def group_members(group: Group) -> QuerySet[Person]:
     elif group.membership_rule == MembershipRule.CIRCLE:
         members |= _in_circle_q()
     return Person.objects.filter(members).order_by("last_name", "first_name", "pk")
+
+
+def _steward_q() -> Q:
+    return Q(engagement_level=EngagementLevel.SOUCIEUX)
+
+
+def group_readers(group: Group) -> QuerySet[Person]:
+    """The people who may read `group` (for mentions and notifications)."""
+    if group.visibility == GroupVisibility.PUBLIC:
+        return Person.objects.all()
+    readers = (
+        Q(Exists(GroupMembership.objects.filter(group=group, person=OuterRef("pk")))) | _steward_q()
+    )
+    if group.visibility == GroupVisibility.MEMBERS or (
+        group.membership_rule == MembershipRule.ALL_MEMBERS
+    ):
+        readers |= _network_member_q()
+    if group.membership_rule == MembershipRule.CIRCLE:
+        readers |= _in_circle_q()
+    return Person.objects.filter(readers)
 
 
 def group_admins(group: Group) -> QuerySet[Person]:
