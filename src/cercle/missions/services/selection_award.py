@@ -176,7 +176,7 @@ def _award(
             )
             award.full_clean(validate_unique=False, validate_constraints=False)
             award.save()
-            Mission.objects.create(
+            mission = Mission.objects.create(
                 request=locked,
                 offer=offer,
                 team=offer.team,
@@ -185,6 +185,11 @@ def _award(
                 status=MissionStatus.AWARDED,
                 awarded_at=now,
             )
+            # Reciprocity: the mission's policy (rate copied now) and its commons pledges.
+            from cercle.reciprocity.services import policies as contribution_services
+
+            contribution_services.mission_contribution_record(mission=mission, actor=actor)
+            contribution_services.commons_pledges_post(mission=mission, actor=actor)
             locked.status = RequestStatus.AWARDED
             locked.save(update_fields=["status"])
             request.status = locked.status

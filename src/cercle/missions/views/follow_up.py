@@ -36,6 +36,7 @@ from cercle.missions.policies import follow_up as policies
 from cercle.missions.selectors import follow_up as selectors
 from cercle.missions.services import follow_up as services
 from cercle.missions.services import follow_up_feedback as feedback
+from cercle.reciprocity.selectors.policies import mission_contribution_section
 
 # ---------------------------------------------------------------- list and detail
 
@@ -93,6 +94,7 @@ def _render_detail(
         "confidential": policies.can_view_confidential(request.user, mission),
         "error": error,
         **_actions(request, mission, forms or {}),
+        **mission_contribution_section(actor=request.user, mission=mission),
     }
     if context["confidential"]:
         context["survey"] = getattr(mission, "survey", None)
