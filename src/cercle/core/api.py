@@ -91,3 +91,9 @@ def list_journal(
     return selectors.journal_entry_list(  # type: ignore[return-value]
         audience=audience, verb=verb, object_type=object_type, object_id=object_id
     )
+
+
+# Notifications have their own module; mounted here with the rest of the account.
+from cercle.core.api_notifications import router as notifications_router  # noqa: E402
+
+router.add_router("", notifications_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cercle.core import views
+from cercle.core import views, views_notifications
 
 app_name = "core"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("compte/jetons/", views.tokens, name="tokens"),
     path("compte/jetons/<uuid:token_id>/revoquer/", views.token_revoke, name="token_revoke"),
     path("langue/", views.set_language, name="set_language"),
+    *views_notifications.urlpatterns,
 ]
