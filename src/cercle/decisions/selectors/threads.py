@@ -206,6 +206,11 @@ def comment_get(*, actor: Any, comment_id: UUID | str) -> Comment:
     return comment
 
 
+def comment_in_thread(*, thread: Thread, comment_id: UUID | str) -> Comment | None:
+    """A comment of `thread` (to reply to it), or None."""
+    return Comment.objects.filter(thread=thread, uuid=comment_id).first()
+
+
 def mention_links(*, thread: Thread) -> dict[str, str]:
     """Slug → page address of the people mentioned in `thread` (one query), to render
     their `@slug` as links."""
