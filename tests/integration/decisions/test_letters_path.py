@@ -117,13 +117,15 @@ def test_the_whole_path_from_request_to_pdf(
     assert refused.status_code == 409
     assert reason in refused.content.decode()
     letter.refresh_from_db()
-    assert letter.reviewer is None and letter.status == LetterStatus.SUBMITTED
+    assert letter.reviewer is None
+    assert letter.status == LetterStatus.SUBMITTED
     appointed = steward.post(
         f"/lettres-de-soutien/{letter.uuid}/relecteur/", {"person": world["reviewer"].slug}
     )
     assert appointed.status_code == 302
     letter.refresh_from_db()
-    assert letter.reviewer == world["reviewer"] and letter.status == LetterStatus.IN_REVIEW
+    assert letter.reviewer == world["reviewer"]
+    assert letter.status == LetterStatus.IN_REVIEW
 
     # The reviewer assesses every active criterion; the proposal opens.
     reviewer = logged_in(world["reviewer"])
@@ -136,7 +138,7 @@ def test_the_whole_path_from_request_to_pdf(
     for criterion in criteria:
         review[f"criterion_{criterion.uuid}"] = "met"
         review[f"comment_{criterion.uuid}"] = "Oui."
-    missing.update({k: v for k, v in list(review.items())[:3]})
+    missing.update(dict(list(review.items())[:3]))
     assert (
         reviewer.post(f"/lettres-de-soutien/{letter.uuid}/relecture/", missing).status_code == 400
     )
@@ -146,7 +148,8 @@ def test_the_whole_path_from_request_to_pdf(
     letter.refresh_from_db()
     assert letter.status == LetterStatus.IN_DECISION
     proposal = letter.proposal
-    assert proposal is not None and proposal.author is None
+    assert proposal is not None
+    assert proposal.author is None
     assert proposal.closes_at == letter.call_deadline - CLOSING_MARGIN
     assert "La Fabrique des Possibles" in proposal.details
     assert "Un projet solide" in proposal.details
@@ -167,7 +170,8 @@ def test_the_whole_path_from_request_to_pdf(
         assert decide_support_letter.call(str(letter.uuid)) is True
     letter.refresh_from_db()
     assert letter.status == LetterStatus.APPROVED
-    assert letter.issued_at is not None and letter.holder_invited_at is not None
+    assert letter.issued_at is not None
+    assert letter.holder_invited_at is not None
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.CLOSED
     # Idempotent: a second run (the sweep) changes nothing.
