@@ -208,3 +208,14 @@ def test_context_processor_counts_unread_lazily(rf: Any) -> None:
     assert int(str(unread_notifications(request)["unread_notifications"])) == 2
     request.user = AnonymousUser()
     assert not unread_notifications(request)["unread_notifications"]
+
+
+def test_unsubscribe_from_a_digest_page() -> None:
+    user = UserFactory()
+    token = unsubscribe_token(user, Frequency.DAILY)
+    response = Client().get(f"/notifications/desabonnement/{token}/")
+    assert response.status_code == 200
+    assert fr("In a daily digest") in html.unescape(response.content.decode())
+    response = Client().post(f"/notifications/desabonnement/{token}/")
+    assert response.status_code == 200
+    assert NotificationPreference.objects.filter(user=user, frequency="never").count() == 7
