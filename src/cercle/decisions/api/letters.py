@@ -1,6 +1,5 @@
 """API: support letters and the association's reading criteria."""
 
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
