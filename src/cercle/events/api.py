@@ -1,7 +1,5 @@
 """API: events, registrations, attendance and the caller's calendar feed."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID

@@ -113,7 +113,7 @@ def _service_fields(form: EventForm) -> dict[str, Any]:
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     check_can_manage_events(request.user)
-    form = EventForm(request.POST or None)
+    form = EventForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         event = call_service(
             form, services.event_create, actor=request.user, **_service_fields(form)
@@ -131,7 +131,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
     check_can_manage_events(request.user)
     event = selectors.event_get(actor=request.user, slug=slug)
     initial = {name: getattr(event, name) for name in FORM_FIELDS}
-    form = EventForm(request.POST or None, initial=initial)
+    form = EventForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -160,26 +160,22 @@ def event_cancel(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(actor=request.user, slug=slug)
     check_can_manage_events(request.user)
     form = EventCancelForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            cancelled = call_service(
-                form,
-                services.event_cancel,
-                actor=request.user,
-                event=event,
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as refusal:
-            form.add_error(None, refusal.message)
-            status = refusal.status
-        else:
-            if cancelled is not None:
-                messages.success(
-                    request, _("The event is cancelled; the people registered are told.")
-                )
-                return redirect(cancelled.get_absolute_url())
-    return _render_detail(request, event, cancel_form=form, status=status)
+    if not form.is_valid():
+        return _render_detail(request, event, cancel_form=form, status=400)
+    try:
+        cancelled = call_service(
+            form,
+            services.event_cancel,
+            actor=request.user,
+            event=event,
+            reason=form.cleaned_data["reason"],
+        )
+    except ApplicationError as refusal:
+        return _render_detail(request, event, error=refusal.message, status=refusal.status)
+    if cancelled is None:
+        return _render_detail(request, event, cancel_form=form, status=400)
+    messages.success(request, _("The event is cancelled; the people registered are told."))
+    return redirect(cancelled.get_absolute_url())
 
 
 # ---------------------------------------------------------------- registration
@@ -219,7 +215,10 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     active = [r for r in registrations if r.status == RegistrationStatus.REGISTERED]
     choices = [(str(r.person.uuid), r.person.full_name) for r in active]
     initial = {"attended": [str(r.person.uuid) for r in active if r.attended]}
-    form = AttendanceForm(request.POST or None, choices=choices, initial=initial)
+    # An empty checklist is an answer too: nobody attended.
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, choices=choices, initial=initial
+    )
     status = 200
     if request.method == "POST":
         status = 400
