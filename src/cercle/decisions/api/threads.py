@@ -3,8 +3,6 @@
 Bodies are Markdown sources; render them with the same sanitising rules as the pages.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 from uuid import UUID

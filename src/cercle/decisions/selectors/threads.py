@@ -189,7 +189,7 @@ def comment_list(*, thread: Thread) -> QuerySet[Comment]:
     answer (the thread must come from `thread_get`)."""
     return (
         Comment.objects.filter(thread=thread)
-        .select_related("author", "parent", "parent__author")
+        .select_related("thread", "author", "parent", "parent__author")
         .order_by("created_at", "pk")
     )
 
