@@ -26,6 +26,7 @@ from cercle.core import journal
 from cercle.core.enums import NotificationKind, Visibility
 from cercle.core.models import JournalEntry, User
 from cercle.core.notifications import notify
+from cercle.membership.models import CircleMembership
 from cercle.reciprocity.enums import DeclarationStatus
 from cercle.reciprocity.models import YearlyDeclaration
 from cercle.reciprocity.services.declarations import (
@@ -58,7 +59,9 @@ def declarations_call(*, now: datetime.datetime | None = None) -> int:
         users = list(
             User.objects.filter(
                 is_active=True,
-                person__circle_memberships__ended_at__isnull=True,
+                pk__in=CircleMembership.objects.filter(ended_at__isnull=True).values(
+                    "person__user"
+                ),
             )
             .exclude(person__in=declared.values("person"))
             .distinct()
