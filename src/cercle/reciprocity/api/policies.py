@@ -1,8 +1,6 @@
 """API: contribution settings, the guide, a mission's contribution and turnover.
 In kind and animation time: `api.policies_in_kind` (mounted on this router)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -87,14 +85,6 @@ class TurnoverOut(Schema):
     declared_at: datetime
     replaces: UUID | None
     is_current: bool = False
-
-    @staticmethod
-    def resolve_declared_by(declaration: TurnoverDeclaration) -> str:
-        return declaration.declared_by.slug
-
-    @staticmethod
-    def resolve_replaces(declaration: TurnoverDeclaration) -> UUID | None:
-        return declaration.replaces.uuid if declaration.replaces_id else None  # type: ignore[union-attr]
 
 
 class ContributionOut(Schema):
@@ -181,9 +171,9 @@ def get_settings(request: HttpRequest) -> ContributionSettings:
 @router.put("/contribution-settings", response=SettingsOut)
 def put_settings(request: HttpRequest, payload: SettingsIn) -> ContributionSettings:
     """Stewards: replace the settings; each change is journaled (old → new)."""
-    return settings_services.contribution_settings_update(
-        actor=authenticated_user(request), **payload.dict()
-    )
+    user = authenticated_user(request)
+    settings_services.contribution_settings_update(actor=user, **payload.dict())
+    return selectors.settings_get_for(actor=user)
 
 
 # ---------------------------------------------------------------- the guide
@@ -208,6 +198,13 @@ def create_situation(request: HttpRequest, payload: GuideSituationIn) -> Status[
         actor=authenticated_user(request), **payload.dict()
     )
     return Status(201, situation)
+
+
+@router.post("/guide-situations/order", response=list[GuideSituationOut])
+def reorder_situations(request: HttpRequest, payload: GuideOrderIn) -> list[GuideSituation]:
+    return settings_services.guide_situation_reorder(
+        actor=authenticated_user(request), order=payload.order
+    )
 
 
 @router.put("/guide-situations/{situation_id}", response=GuideSituationOut)
@@ -239,13 +236,6 @@ def activate_situation(request: HttpRequest, situation_id: UUID) -> GuideSituati
     situation = selectors.guide_situation_get(uuid=situation_id)
     return settings_services.guide_situation_set_active(
         actor=user, situation=situation, active=True
-    )
-
-
-@router.post("/guide-situations/order", response=list[GuideSituationOut])
-def reorder_situations(request: HttpRequest, payload: GuideOrderIn) -> list[GuideSituation]:
-    return settings_services.guide_situation_reorder(
-        actor=authenticated_user(request), order=payload.order
     )
 
 

@@ -1,7 +1,5 @@
 """API: contributions in kind and the association's animation time."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal

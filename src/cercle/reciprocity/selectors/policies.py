@@ -76,7 +76,9 @@ def percent(value: Decimal) -> str:
 
 def settings_get() -> ContributionSettings:
     """The one settings row (created with the defaults on first read)."""
-    settings, _created = ContributionSettings.objects.get_or_create(id=1)
+    settings, created = ContributionSettings.objects.get_or_create(id=1)
+    if created:
+        settings.refresh_from_db()  # amounts as the database gives them back (5.00, not 5)
     return settings
 
 
