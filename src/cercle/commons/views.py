@@ -23,6 +23,8 @@ from cercle.commons.policies import (
 )
 from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
+from cercle.reciprocity.policies.reports import can_record_common_payout
+from cercle.reciprocity.selectors import reports_commons
 
 
 def common_list(request: HttpRequest) -> HttpResponse:
@@ -53,6 +55,8 @@ def common_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "usage": selectors.common_usage(actor=request.user, common=common),
             "can_edit": can_edit_common(request.user, common),
             "can_deactivate": can_deactivate_common(request.user),
+            "funding": reports_commons.common_funding(actor=request.user, common=common),
+            "can_record_payout": can_record_common_payout(request.user),
         },
     )
 

@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from cercle.commons.models import Common
+from cercle.membership.models import CircleMembership
 from cercle.missions.models import Mission, OfferCommonsLine
 from cercle.network.models import Person
 from cercle.reciprocity.enums import AccountKind, InKindStatus
@@ -260,9 +261,9 @@ def commons_game(*, actor: Any, year: int | None = None) -> CommonsGame:
     their lead, who carries the contract and the commons lines. Four queries."""
     check_can_view_commons_game(actor)
     people = list(
-        Person.objects.filter(circle_memberships__ended_at__isnull=True)
-        .distinct()
-        .values("id", "slug", "first_name", "last_name")
+        Person.objects.filter(
+            pk__in=CircleMembership.objects.filter(ended_at__isnull=True).values("person_id")
+        ).values("id", "slug", "first_name", "last_name")
     )
     table = {
         p["id"]: PlayerRow(

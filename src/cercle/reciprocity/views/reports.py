@@ -124,7 +124,8 @@ def common_payout(request: HttpRequest, slug: str) -> HttpResponse:
     common = commons_selectors.common_get(actor=request.user, slug=slug)
     check_can_record_common_payout(request.user)
     form = CommonPayoutForm(
-        request.POST or None, initial={"paid_on": timezone.localdate().isoformat()}
+        request.POST if request.method == "POST" else None,
+        initial={"paid_on": timezone.localdate().isoformat()},
     )
     if request.method == "POST" and form.is_valid():
         done = call_service(
