@@ -145,23 +145,34 @@ def vote_cast(
     """Vote, or change one's vote (the previous one stays in the history)."""
     check_can_vote(actor, proposal)
     person = person_of(actor)
-    _check_open(proposal)
+    # The state as it is now, not as the caller loaded it: a late vote is a 409.
+    _check_open(Proposal.objects.only("status", "closes_at").get(pk=proposal.pk))
     options = list(proposal.options.all())
     values = clean_choices(proposal, options, choices)
-    reason = clean_text(reason, "reason", required=False)
-    alternative = clean_text(alternative, "alternative", required=False)
-    keys = {o.key for o in options if o.pk in values}
     errors: dict[str, list[str]] = {}
+    try:
+        reason = clean_text(reason, "reason", required=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        reason = "x"  # stands for the refused reason while the rest is checked
+    try:
+        alternative = clean_text(alternative, "alternative", required=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        alternative = "x"
+    keys = {o.key for o in options if o.pk in values}
     is_block = ConsentChoice.BLOCK in keys and proposal.kind == PollKind.PROPOSAL
     if is_block and not alternative:
-        errors["alternative"] = [_("A block comes with an alternative proposal.")]
+        errors.setdefault("alternative", []).append(
+            _("A block comes with an alternative proposal.")
+        )
     dissent = proposal.is_consent and bool(keys & DISSENT)
     if not reason and (
         proposal.reason_required == ReasonRequired.ALWAYS
         or (proposal.reason_required == ReasonRequired.DISSENT and dissent)
         or is_block
     ):
-        errors["reason"] = [_("Give the reason for your vote.")]
+        errors.setdefault("reason", []).append(_("Give the reason for your vote."))
     if errors:
         raise ValidationError(errors)
     if not is_block:
