@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cercle.core.errors import ApplicationError
+from cercle.core.errors import ApplicationError, Conflict
 from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
 from cercle.reciprocity.enums import DeclarationStatus
@@ -182,6 +182,8 @@ def declaration_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def declaration_amend(request: HttpRequest, uuid: UUID) -> HttpResponse:
     declaration = selectors.declaration_get(actor=request.user, uuid=uuid)
     check_can_amend_declaration(request.user, declaration)
+    if declaration.status != DeclarationStatus.DECLARED:
+        raise Conflict(_("Only a declaration not yet invoiced can be amended."))
     initial: dict[str, Any] = {"amount_ht": declaration.amount_ht, "note": declaration.note}
     for line in declaration.lines.all():
         initial[f"mission_{line.mission.uuid}"] = line.amount_ht
