@@ -14,7 +14,7 @@ class NotificationKind(models.TextChoices):
     """What a notification is about; each person chooses how often to hear of each."""
 
     NEW_REQUEST = "new_request", _("A new request reaches the circle")
-    TEAM_INVITATION = "team_invitation", _("Invitations to a team")
+    TEAM_INVITATION = "team_invitation", _("Invitations (to a team, to a request's panel)")
     SELECTION = "selection", _("Offers, selection and award")
     MISSION = "mission", _("Follow-up of missions")
     ADHESION = "adhesion", _("Adhesion and the charter")

@@ -130,8 +130,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "core/notifications/unsubscribe.html", context)
 
 
+def unread_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count in the navigation, loaded by htmx after the page: pages stay at
+    their pinned number of queries, and the count costs one small query of its own."""
+    count = selectors.unread_count(_user(request)) if request.user.is_authenticated else 0
+    response = render(request, "core/notifications/_badge.html", {"count": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 urlpatterns = [
     path("notifications/", notification_list, name="notifications"),
+    path("notifications/non-lues/", unread_badge, name="notifications_badge"),
     path("notifications/tout-lire/", notification_read_all, name="notifications_read_all"),
     path("notifications/preferences/", notification_preferences, name="notification_preferences"),
     path("notifications/desabonnement/<str:token>/", unsubscribe, name="unsubscribe"),

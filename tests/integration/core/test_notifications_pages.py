@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cercle.core.context_processors_notifications import unread_notifications
 from cercle.core.enums import NotificationFrequency as Frequency
 from cercle.core.enums import NotificationKind as Kind
 from cercle.core.models import Notification, NotificationPreference
@@ -195,19 +194,6 @@ def test_unsubscribe_refuses_a_bad_token_with_403() -> None:
         assert response.status_code == 403
         assert fr("This link is not valid.") in html.unescape(response.content.decode())
     assert not NotificationPreference.objects.exists()
-
-
-def test_context_processor_counts_unread_lazily(rf: Any) -> None:
-    from django.contrib.auth.models import AnonymousUser
-
-    user = UserFactory()
-    make(user, 2)
-    make(user, 1, read=True)
-    request = rf.get("/")
-    request.user = user
-    assert int(str(unread_notifications(request)["unread_notifications"])) == 2
-    request.user = AnonymousUser()
-    assert not unread_notifications(request)["unread_notifications"]
 
 
 def test_unsubscribe_from_a_digest_page() -> None:

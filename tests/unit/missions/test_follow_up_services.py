@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from cercle.core.errors import Conflict, InvalidTransition, NotAllowed
-from cercle.core.models import JournalEntry
+from cercle.core.models import JournalEntry, Notification
 from cercle.membership.enums import EngagementCheckStatus, RegulationStatus
 from cercle.membership.models import EngagementCheck, RegulationCase
 from cercle.missions.enums import MissionStatus, ReviewFinding, UpdateKind
@@ -33,6 +33,7 @@ from cercle.missions.models import (
 from cercle.missions.services import follow_up as services
 from cercle.missions.services import follow_up_feedback as feedback
 from cercle.missions.services.follow_up import CommonsUseInput
+from tests.factories.core import notified_emails
 from tests.factories.membership_charter import RegulationCaseFactory
 from tests.factories.missions import CommonFactory, MissionFactory, add_member, consultant
 from tests.factories.network import StewardFactory
@@ -113,7 +114,7 @@ def test_start_tells_the_circle_but_not_the_team(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.mission_start(actor=s.lead.user, mission=s.mission, text="Démarrage.")
-    recipients = {m.to[0] for m in mail.outbox}
+    recipients = set(notified_emails())
     assert s.outsider.user.email in recipients
     assert s.lead.user.email not in recipients
     assert s.member.user.email not in recipients
@@ -412,10 +413,10 @@ def test_a_reminder_is_mailed_to_the_team(
     s: Setup, django_capture_on_commit_callbacks: Any
 ) -> None:
     run_to(s, MissionStatus.STARTED)
-    mail.outbox.clear()
+    Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         feedback.missions_remind_silent(now=timezone.now() + datetime.timedelta(weeks=7))
-    assert {m.to[0] for m in mail.outbox} == {s.lead.user.email, s.member.user.email}
+    assert set(notified_emails()) == {s.lead.user.email, s.member.user.email}
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from cercle.missions.enums import (
 )
 from cercle.missions.models import SupportRequest, TeamMember, Tender, TenderInterest
 from cercle.missions.services import tenders as services
+from tests.factories.core import notified_emails
 from tests.factories.membership_charter import MemberFactory
 from tests.factories.missions import TenderFactory, consultant
 from tests.factories.network import PersonFactory, SkillFactory, StewardFactory
@@ -148,8 +148,7 @@ def test_a_comment_notifies_the_poster_and_the_interested_but_not_the_author(
             actor=author.user, tender=tender, text="  On y va ensemble ?  "
         )
     assert comment.text == "On y va ensemble ?"
-    recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == sorted([poster.user.email, looker.user.email])
+    assert notified_emails() == sorted([poster.user.email, looker.user.email])
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 5001, "nul\x00"])

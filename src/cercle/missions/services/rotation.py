@@ -51,7 +51,7 @@ def panel_invite(
             visibility=Visibility.MEMBERS,
         )
         notify(
-            kind=NotificationKind.NEW_REQUEST,
+            kind=NotificationKind.TEAM_INVITATION,
             url=support_request.get_absolute_url(),
             users=list(User.objects.filter(person__id__in=[c.person_id for c in fresh])),
             subject=gettext_lazy("The circle's rotation asks you to look at a request"),
