@@ -90,6 +90,19 @@ class OptionResult:
     # Ranked choice: voters who ranked it first (the tie-break).
     firsts: int = 0
 
+    # A meeting-time poll's answers, for display.
+    @property
+    def yes(self) -> int:
+        return self.breakdown.get(MEETING_YES, 0)
+
+    @property
+    def if_need_be(self) -> int:
+        return self.breakdown.get(MEETING_IF_NEED_BE, 0)
+
+    @property
+    def no(self) -> int:
+        return self.breakdown.get(MEETING_NO, 0)
+
 
 @dataclass
 class Tally:
