@@ -14,6 +14,7 @@ from cercle.api.pagination import Pagination
 from cercle.commons import selectors as commons_selectors
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotAllowed
+from cercle.reciprocity.ledger import cents
 from cercle.reciprocity.models import CommonPayout
 from cercle.reciprocity.policies.reports import (
     can_view_commons_funding_details,
@@ -174,6 +175,10 @@ class ReceivableOut(Schema):
     organization: str | None = Field(alias="account__organization__name")
     balance: Decimal = Field(description="€ owed to the association (negative: in credit).")
 
+    @staticmethod
+    def resolve_balance(obj: Any) -> Decimal:
+        return cents(obj["balance"])
+
 
 @router.get("/receivables", response=list[ReceivableOut])
 @paginate(Pagination)
@@ -196,6 +201,14 @@ class OverdueOut(Schema):
     @staticmethod
     def resolve_person(obj: Any) -> str:
         return str(obj.person.slug)
+
+    @staticmethod
+    def resolve_paid(obj: Any) -> Decimal:
+        return cents(obj.paid)
+
+    @staticmethod
+    def resolve_due(obj: Any) -> Decimal:
+        return cents(obj.due)
 
 
 class ReminderOut(Schema):

@@ -164,7 +164,11 @@ def steward_dashboard(*, actor: Any, year: int) -> StewardDashboard:
     )
     balances = [Decimal(r["balance"]) for r in owed]
     overdue = overdue_declarations()
-    overdue_sums = overdue.aggregate(n=Count("id"), due=Sum("due"))
+    overdue_sums = LedgerLine.objects.filter(
+        account__kind=AccountKind.RECEIVABLE,
+        transaction__is_posted=True,
+        declaration__in=YearlyDeclaration.objects.filter(pk__in=overdue.values("pk")).values("pk"),
+    ).aggregate(n=Count("declaration", distinct=True), due=Sum("amount"))
     overdue_rows = list(overdue[:OVERDUE_SHOWN])
     effort, totals = effort_versus_return(year)
     return StewardDashboard(
