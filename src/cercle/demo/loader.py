@@ -64,7 +64,21 @@ def load_demo() -> bool:
         _second_charter_version(demo)
         _engagements_and_regulation(demo)
         load_circle(demo)
+        _later_parts(demo)
     return True
+
+
+def _later_parts(demo: Demo) -> None:
+    """Decisions, reciprocity, events and notifications. Imported here: their modules
+    import `Demo` from this one."""
+    from cercle.demo.decisions_letters import load_decisions_letters
+    from cercle.demo.decisions_threads import load_decisions_threads
+    from cercle.demo.notifications import load_notifications
+
+    load_decisions_threads(demo)
+    load_decisions_letters(demo)
+    # Last: it marks some of everything above as read.
+    load_notifications(demo)
 
 
 def _people(demo: Demo) -> None:
