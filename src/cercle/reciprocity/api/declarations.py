@@ -3,8 +3,6 @@
 Every operation calls the same service as its page.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -96,6 +94,17 @@ class DeclarationOut(Schema):
 
 class DeclarationDetailOut(DeclarationOut):
     lines: list[DeclarationLineOut]
+
+    @staticmethod
+    def resolve_lines(d: YearlyDeclaration) -> list[dict[str, Any]]:
+        return [
+            {
+                "mission": line.mission.uuid,
+                "mission_title": line.mission.request.title,
+                "amount_ht": line.amount_ht,
+            }
+            for line in selectors.declaration_lines(d)
+        ]
 
 
 class PaymentIn(Schema):
@@ -265,20 +274,8 @@ def _lines(lines: list[DeclarationLineIn]) -> list[dict[str, str]]:
     return [{"mission": str(line.mission), "amount_ht": line.amount_ht} for line in lines]
 
 
-def _detail(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    declaration = selectors.declaration_get(actor=request.user, uuid=uuid)
-    return {
-        **DeclarationOut.from_orm(declaration).dict(),
-        "uuid": declaration.uuid,
-        "lines": [
-            {
-                "mission": line.mission.uuid,
-                "mission_title": line.mission.request.title,
-                "amount_ht": line.amount_ht,
-            }
-            for line in selectors.declaration_lines(declaration)
-        ],
-    }
+def _detail(request: HttpRequest, uuid: UUID) -> YearlyDeclaration:
+    return selectors.declaration_get(actor=request.user, uuid=uuid)
 
 
 @router.get("/declarations", response=list[DeclarationOut])
