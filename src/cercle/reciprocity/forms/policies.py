@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from cercle.membership.enums import ContributionKind
@@ -60,7 +61,7 @@ class SettingsForm(forms.Form):
     declaration_call_month = forms.TypedChoiceField(
         label=_("Month of the yearly call for declarations"),
         coerce=int,
-        choices=[(m, m) for m in range(1, 13)],
+        choices=list(MONTHS.items()),
     )
     payment_due_days = forms.IntegerField(
         label=_("Days to pay an invoiced declaration"), min_value=0, max_value=365

@@ -1,6 +1,7 @@
-"""Every write on contribution policies: the settings, the guide, a mission's policy at
-award and after, self-assessed and negotiated amounts, turnover declarations, and the
-commons pledged at award.
+"""Every write on a mission's contribution: the policy recorded at award (with the rate
+copied from the settings), the commons pledged at award, policy changes, self-assessed
+and negotiated amounts, and turnover declarations. The settings and the guide are in
+`services.policies_settings`; in kind and animation time in `services.policies_in_kind`.
 
 Rounding and posting rules: docs/decisions/0010-reciprocity-ledger.md.
 """
