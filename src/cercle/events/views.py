@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,19 +30,6 @@ from cercle.events.policies import (
 )
 
 FORM_FIELDS = tuple(EventForm.base_fields)
-
-
-def agenda_html(text: str) -> SafeString | None:
-    """The agenda rendered from Markdown (sanitised) by the decisions app's renderer;
-    None while it is not there, and the template falls back to line breaks."""
-    try:
-        module = importlib.import_module("cercle.decisions.markdown")
-    except ImportError:
-        return None
-    render_markdown = getattr(module, "render_markdown", None)
-    if render_markdown is None or not text:
-        return None
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by the renderer
 
 
 # ---------------------------------------------------------------- list and detail
@@ -81,7 +66,6 @@ def _render_detail(
     manage = can_manage_events(request.user)
     context: dict[str, Any] = {
         "event": event,
-        "agenda_html": agenda_html(event.agenda),
         "registration": registration,
         "registered": registered,
         "can_register": can_register(request.user, event),

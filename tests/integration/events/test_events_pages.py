@@ -112,6 +112,13 @@ def test_the_detail_page_shows_places_and_a_register_button() -> None:
     assert "Accueil" in body  # the agenda
 
 
+def test_the_agenda_is_markdown_rendered_and_sanitised() -> None:
+    event = EventFactory(agenda="- **Accueil** café\n- Atelier <script>alert(1)</script>")
+    body = page(Client().get(event.get_absolute_url()))
+    assert "<li><strong>Accueil</strong> café</li>" in body
+    assert "<script>alert(1)</script>" not in body
+
+
 def test_list_and_detail_queries_do_not_grow(django_assert_max_num_queries: Any) -> None:
     viewer = logged_in(StewardFactory())
 
