@@ -6,8 +6,6 @@ in order of preference), or an object `{key: value}`: a score, a rank, a number 
 dots, or for a meeting time 2 = yes, 1 = if need be, 0 = no.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -149,8 +147,8 @@ class OutcomeOut(Schema):
 
 
 class ProposalDetailOut(ProposalOut):
-    results: ResultsOut
-    outcomes: list[OutcomeOut]
+    results: ResultsOut = Field(alias="api_results")
+    outcomes: list[OutcomeOut] = Field(alias="api_outcomes", description="Latest first.")
 
 
 class OptionIn(Schema):
@@ -253,44 +251,44 @@ class ProposalFilters(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _detail(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+def _detail(request: HttpRequest, proposal: Proposal) -> Proposal:
+    """The proposal with its results and outcomes attached for `ProposalDetailOut`."""
     options = list(proposal.options.all())
     results = proposal_results(proposal, options)
     votes_visible = selectors.votes_visible(actor=request.user, proposal=proposal)
-    return {
-        **ProposalOut.from_orm(proposal).dict(),
-        "uuid": proposal.uuid,
-        "results": {
-            "hidden": results.hidden,
-            "counted_voters": results.counted_voters,
-            "eligible_count": results.eligible_count,
-            "voted_count": results.voted_count,
-            "participation": results.participation,
-            "options": [
-                {
-                    "key": o.key,
-                    "label": o.label,
-                    "count": o.count,
-                    "points": o.points,
-                    "average": o.average,
-                    "percent": o.percent,
-                    "breakdown": o.breakdown,
-                }
-                for o in (results.tally.options if results.tally else [])
-            ],
-            "blocks": [
-                {
-                    "voter": v.voter.slug if votes_visible else None,
-                    "reason": v.reason,
-                    "alternative": v.alternative,
-                }
-                for v in results.blocks
-            ],
-            "stand_asides": results.stand_asides,
-            "not_voted": results.not_voted,
-        },
-        "outcomes": list(selectors.outcome_list(actor=request.user, proposal=proposal)),
+    proposal.api_results = {  # type: ignore[attr-defined]
+        "hidden": results.hidden,
+        "counted_voters": results.counted_voters,
+        "eligible_count": results.eligible_count,
+        "voted_count": results.voted_count,
+        "participation": results.participation,
+        "options": [
+            {
+                "key": o.key,
+                "label": o.label,
+                "count": o.count,
+                "points": o.points,
+                "average": o.average,
+                "percent": o.percent,
+                "breakdown": o.breakdown,
+            }
+            for o in (results.tally.options if results.tally else [])
+        ],
+        "blocks": [
+            {
+                "voter": v.voter.slug if votes_visible else None,
+                "reason": v.reason,
+                "alternative": v.alternative,
+            }
+            for v in results.blocks
+        ],
+        "stand_asides": results.stand_asides,
+        "not_voted": results.not_voted,
     }
+    proposal.api_outcomes = list(  # type: ignore[attr-defined]
+        selectors.outcome_list(actor=request.user, proposal=proposal)
+    )
+    return proposal
 
 
 def _get(request: HttpRequest, proposal_id: UUID) -> Proposal:
@@ -350,7 +348,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status[Any]:
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalDetailOut)
-def get_proposal(request: HttpRequest, proposal_id: UUID) -> dict[str, Any]:
+def get_proposal(request: HttpRequest, proposal_id: UUID) -> Proposal:
     return _detail(request, _get(request, proposal_id))
 
 
@@ -401,14 +399,14 @@ def stand_aside(request: HttpRequest, proposal_id: UUID, payload: StandAsideIn) 
 
 
 @router.post("/proposals/{proposal_id}/close", response=ProposalDetailOut)
-def close_proposal(request: HttpRequest, proposal_id: UUID) -> dict[str, Any]:
+def close_proposal(request: HttpRequest, proposal_id: UUID) -> Proposal:
     user = authenticated_user(request)
     services.proposal_close(actor=user, proposal=_get(request, proposal_id))
     return _detail(request, _get(request, proposal_id))
 
 
 @router.post("/proposals/{proposal_id}/extend", response=ProposalDetailOut)
-def extend_proposal(request: HttpRequest, proposal_id: UUID, payload: ExtendIn) -> dict[str, Any]:
+def extend_proposal(request: HttpRequest, proposal_id: UUID, payload: ExtendIn) -> Proposal:
     user = authenticated_user(request)
     services.proposal_extend(
         actor=user, proposal=_get(request, proposal_id), closes_at=payload.closes_at
