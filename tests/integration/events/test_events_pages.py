@@ -278,6 +278,27 @@ def test_attendance_checklist() -> None:
     assert (here.attended, away.attended) == (True, False)
 
 
+def test_the_attendance_page_queries_do_not_grow(django_assert_max_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seminar = PastSeminarFactory()
+    client = logged_in(StewardFactory())
+    url = f"/evenements/{seminar.slug}/presences/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    RegistrationFactory.create_batch(2, event=seminar)
+    small = count()
+    RegistrationFactory.create_batch(40, event=seminar)
+    assert count() == small
+    with django_assert_max_num_queries(10):
+        client.get(url)
+
+
 def test_an_empty_checklist_means_nobody_attended() -> None:
     seminar = PastSeminarFactory()
     registration = RegistrationFactory(event=seminar, attended=True)
