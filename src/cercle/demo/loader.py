@@ -74,7 +74,9 @@ def _later_parts(demo: Demo) -> None:
     from cercle.demo.decisions_letters import load_decisions_letters
     from cercle.demo.decisions_threads import load_decisions_threads
     from cercle.demo.notifications import load_notifications
+    from cercle.demo.reciprocity_policies import load_reciprocity_policies
 
+    load_reciprocity_policies(demo)
     load_decisions_threads(demo)
     load_decisions_letters(demo)
     # Last: it marks some of everything above as read.
