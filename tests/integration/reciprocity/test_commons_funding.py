@@ -285,3 +285,19 @@ def test_commons_game_queries_are_bounded(funded: dict[str, Any]) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get("/contributions/communs/")
     assert len(many) == len(few)
+
+
+def test_commons_query_ceilings(funded: dict[str, Any], django_assert_max_num_queries: Any) -> None:
+    client = logged_in(funded["louise"])
+    with django_assert_max_num_queries(25):
+        assert client.get("/communs/wiki-des-recettes/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get("/contributions/communs/").status_code == 200
+    secret = token_secret(funded["louise"])
+    with django_assert_max_num_queries(15):
+        assert Client().get(f"{API}/commons-players", **bearer(secret)).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert (
+            Client().get(f"{API}/commons/wiki-des-recettes/funding", **bearer(secret)).status_code
+            == 200
+        )

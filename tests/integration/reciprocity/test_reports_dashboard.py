@@ -154,3 +154,14 @@ def test_dashboard_queries_do_not_grow(scene: dict[str, Any]) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get(PAGE)
     assert len(many) == len(few)
+
+
+def test_dashboard_query_ceiling(scene: dict[str, Any], django_assert_max_num_queries: Any) -> None:
+    client = logged_in(scene["steward"])
+    with django_assert_max_num_queries(25):
+        assert client.get(PAGE).status_code == 200
+    secret = token_secret(scene["steward"])
+    with django_assert_max_num_queries(25):
+        assert Client().get(f"{API}/dashboards/stewards", **bearer(secret)).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert Client().get(f"{API}/receivables", **bearer(secret)).status_code == 200

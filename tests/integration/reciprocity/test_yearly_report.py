@@ -227,3 +227,12 @@ def test_queries_are_the_same_for_a_small_and_a_larger_year(db: None) -> None:
         assert client.get(f"/rapport/{YEAR}/").status_code == 200
     assert len(many) == len(few)
     assert len(few) <= 25
+
+
+def test_report_query_ceiling(db: None, django_assert_max_num_queries: Any) -> None:
+    build_year(extra=3)
+    client = Client()
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/rapport/{YEAR}/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(f"{API}/reports/{YEAR}").status_code == 200
