@@ -366,3 +366,11 @@ def test_reason_setting_is_kept(s: Setup) -> None:
 def test_factory_builds_an_open_consent_proposal() -> None:
     proposal = ProposalFactory()
     assert proposal.options.count() == 4
+
+
+def test_the_tasks_call_the_services(s: Setup) -> None:
+    from cercle.decisions.tasks import close_proposal_when_due, remind_proposal_voters
+
+    proposal = create(s)
+    assert close_proposal_when_due.call(str(proposal.uuid)) is False
+    assert remind_proposal_voters.call(str(proposal.uuid)) == 0
