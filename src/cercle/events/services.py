@@ -167,6 +167,8 @@ def event_update(*, actor: User, event: Event, **changes: Any) -> Event:
             payload={"fields": changed},
             visibility=Visibility.PUBLIC if locked.is_public else Visibility.MEMBERS,
         )
+        if {"kind", "starts_at"} & set(changed):
+            _resync_attendees(actor, locked, before["kind"], before["starts_at"])
         if any(f in NOTIFIED_FIELDS for f in changed):
             notify(
                 users=_registrant_users(locked),
@@ -184,6 +186,22 @@ def event_update(*, actor: User, event: Event, **changes: Any) -> Event:
                 url=locked.get_absolute_url(),
             )
     return locked
+
+
+def _resync_attendees(actor: User, event: Event, old_kind: str, old_start: datetime) -> None:
+    """A seminar that becomes a meet-up, or moves to another year, changes what its
+    attendance fulfilled."""
+    if EventKind.SEMINAR not in (old_kind, event.kind):
+        return
+    years = {timezone.localtime(old_start).year, timezone.localtime(event.starts_at).year}
+    attendees = Person.objects.filter(
+        registrations__event=event,
+        registrations__attended=True,
+        registrations__status=RegistrationStatus.REGISTERED,
+    ).select_related("user")
+    for person in attendees:
+        for year in sorted(years):
+            yearly_exchange_sync(actor=actor, person=person, year=year)
 
 
 def event_cancel(*, actor: User, event: Event, reason: str = "") -> Event:

@@ -168,3 +168,15 @@ def test_last_years_seminar_updates_last_years_check_only(steward: Any, member: 
     old_check.refresh_from_db()
     assert old_check.status == EngagementCheckStatus.DONE
     assert not EngagementCheck.objects.filter(person=member, year=year()).exists()
+
+
+def test_a_seminar_turned_into_a_meetup_takes_the_fulfilment_back(
+    steward: Any, member: Any
+) -> None:
+    seminar = PastSeminarFactory()
+    RegistrationFactory(event=seminar, person=member)
+    mark(steward, seminar, member)
+    services.event_update(actor=steward.user, event=seminar, kind="meetup")
+    assert check_of(member).status == EngagementCheckStatus.PENDING
+    services.event_update(actor=steward.user, event=seminar, kind="seminar")
+    assert check_of(member).status == EngagementCheckStatus.DONE
