@@ -227,8 +227,10 @@ def test_stand_aside_close_and_outcome_through_the_pages(s: Setup) -> None:
     proposal = ProposalFactory(group=s.group, author=s.author)
     cast(proposal, s.alice, {"agree": 1})
     alice = logged_in(s.alice)
-    assert alice.post(url(proposal, "se-retirer/"), {"reason": ""}).status_code == 400
-    response = alice.post(url(proposal, "se-retirer/"), {"reason": "Je conseille le porteur."})
+    assert alice.post(url(proposal, "se-retirer/"), {"aside-reason": ""}).status_code == 400
+    response = alice.post(
+        url(proposal, "se-retirer/"), {"aside-reason": "Je conseille le porteur."}
+    )
     assert response.status_code == 302
     assert StandAside.objects.get().person == s.alice
     html = alice.get(url(proposal)).content.decode()
@@ -249,7 +251,8 @@ def test_stand_aside_close_and_outcome_through_the_pages(s: Setup) -> None:
 def test_a_steward_records_a_stand_aside_for_someone(s: Setup) -> None:
     proposal = ProposalFactory(group=s.group, author=s.author)
     response = logged_in(s.steward).post(
-        url(proposal, "se-retirer/"), {"person": s.alice.slug, "reason": "Salariée du porteur."}
+        url(proposal, "se-retirer/"),
+        {"aside-person": s.alice.slug, "aside-reason": "Salariée du porteur."},
     )
     assert response.status_code == 302
     assert StandAside.objects.get().recorded_by == s.steward

@@ -208,9 +208,14 @@ class StandAsideForm(forms.Form):
     )
 
     def __init__(self, *args: Any, person_choices: list[tuple[str, str]] | None = None, **kw: Any):
+        # Prefixed: the vote form on the same page has its own `reason`.
+        kw.setdefault("prefix", "aside")
         super().__init__(*args, **kw)
         if person_choices:
-            self.fields["person"].choices = person_choices  # type: ignore[attr-defined]
+            self.fields["person"].choices = [  # type: ignore[attr-defined]
+                ("", _("Myself")),
+                *person_choices,
+            ]
         else:
             del self.fields["person"]
 

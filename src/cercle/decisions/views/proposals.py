@@ -157,7 +157,8 @@ def _render_detail(
         )
     if is_open and not standing_aside and can_vote(user, proposal):
         context["vote_form"] = vote_form or VoteForm(proposal=proposal, options=options)
-    if (is_open and can_stand_aside(user, proposal)) or stand_aside_form is not None:
+    may_record = is_open and (context["is_steward"] or can_stand_aside(user, proposal))
+    if may_record or stand_aside_form is not None:
         person_choices = (
             selectors.stand_aside_choices(proposal=proposal) if context["is_steward"] else None
         )
