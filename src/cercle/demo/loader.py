@@ -74,9 +74,13 @@ def _later_parts(demo: Demo) -> None:
     from cercle.demo.decisions_letters import load_decisions_letters
     from cercle.demo.decisions_threads import load_decisions_threads
     from cercle.demo.notifications import load_notifications
+    from cercle.demo.reciprocity_declarations import load_reciprocity_declarations
     from cercle.demo.reciprocity_policies import load_reciprocity_policies
+    from cercle.demo.reciprocity_reports import load_reciprocity_reports
 
     load_reciprocity_policies(demo)
+    load_reciprocity_declarations(demo)
+    load_reciprocity_reports(demo)
     load_decisions_threads(demo)
     load_decisions_letters(demo)
     # Last: it marks some of everything above as read.
