@@ -45,11 +45,12 @@ DEFAULT_FREQUENCY: dict[str, str] = {
     Kind.PAYMENT_RECEIVED: Frequency.IMMEDIATELY,
     Kind.VOTE_CLOSING: Frequency.IMMEDIATELY,
     Kind.SUPPORT_LETTER: Frequency.IMMEDIATELY,
+    # A change or cancellation the day before must not wait for tomorrow's digest.
+    Kind.EVENT: Frequency.IMMEDIATELY,
     Kind.NEW_REQUEST: Frequency.DAILY,
     Kind.DISCUSSION: Frequency.DAILY,
     Kind.VOTE_OPENED: Frequency.DAILY,
     Kind.OUTCOME: Frequency.DAILY,
-    Kind.EVENT: Frequency.DAILY,
     Kind.TENDER: Frequency.DAILY,
     Kind.MISSION: Frequency.DAILY,
 }
