@@ -72,6 +72,7 @@ def _later_parts(demo: Demo) -> None:
     """Decisions, reciprocity, events and notifications. Imported here: their modules
     import `Demo` from this one."""
     from cercle.demo.decisions_letters import load_decisions_letters
+    from cercle.demo.decisions_proposals import load_decisions_proposals
     from cercle.demo.decisions_threads import load_decisions_threads
     from cercle.demo.events import load_events
     from cercle.demo.notifications import load_notifications
@@ -83,6 +84,7 @@ def _later_parts(demo: Demo) -> None:
     load_reciprocity_declarations(demo)
     load_reciprocity_reports(demo)
     load_decisions_threads(demo)
+    load_decisions_proposals(demo)
     load_decisions_letters(demo)
     load_events(demo)
     # Last: it marks some of everything above as read.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from cercle.core.enums import NotificationFrequency as Frequency
 from cercle.core.enums import NotificationKind as Kind
 from cercle.core.models import Notification, NotificationPreference
-from cercle.core.notifications import unsubscribe_token
+from cercle.core.notifications import DEFAULT_FREQUENCY, unsubscribe_token
 from tests.factories.core import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,4 +204,7 @@ def test_unsubscribe_from_a_digest_page() -> None:
     assert fr("In a daily digest") in html.unescape(response.content.decode())
     response = Client().post(f"/notifications/desabonnement/{token}/")
     assert response.status_code == 200
-    assert NotificationPreference.objects.filter(user=user, frequency="never").count() == 7
+    daily_by_default = [k for k, f in DEFAULT_FREQUENCY.items() if f == Frequency.DAILY]
+    assert NotificationPreference.objects.filter(user=user, frequency="never").count() == len(
+        daily_by_default
+    )
