@@ -419,14 +419,13 @@ class _Writer:
                 answers = comment_parent(record)
                 parent_pk, late = None, None
                 if answers is not None and answers[0] == "comments":
-                    if answers[1] in self.maps.comments:
-                        parent_pk = self.maps.comments[answers[1]]
-                    else:
-                        late = int(answers[1])
+                    parent_pk = self.maps.comments.get(answers[1], NEW)
+                    if parent_pk == NEW:  # in this batch, or further in the file
+                        parent_pk, late = None, int(answers[1])
                 created = mapping.must(record, "created_at")
                 comment = Comment(
                     thread_id=thread,
-                    parent_id=parent_pk if parent_pk != NEW else None,
+                    parent_id=parent_pk,
                     author_id=self.person(record.get("user_id")),
                     body=mapping.text_of(record.get("body")),
                     created_at=created,
@@ -464,6 +463,7 @@ class _Writer:
         for batch in self.batches("polls"):
             existing = self.existing(Proposal, batch, "polls")
             rows: list[tuple[int, Proposal]] = []
+            closing: dict[int, datetime] = {}
             for line in batch:
                 record, key = line.record, mapping.loomio_key("polls", line.record)
                 kind: str = mapping.poll_kind(record)
@@ -471,6 +471,9 @@ class _Writer:
                 if key in existing:
                     self.maps.polls[record["id"]] = (existing[key], kind, points)
                     result.existing += 1
+                    closed_since = mapping.when(record, "closed_at")
+                    if closed_since is not None:
+                        closing[existing[key]] = closed_since
                     continue
                 thread, group = None, None
                 if record.get("discussion_id") is not None:
@@ -513,12 +516,23 @@ class _Writer:
                 self.maps.polls[record["id"]] = (NEW, kind, points)
                 result.created += 1
             self.save(Proposal, [proposal for _id, proposal in rows])
+            self._close_since(closing)
             if not self.dry_run:
                 for loomio_id, proposal in rows:
                     _pk, kind, points = self.maps.polls[loomio_id]
                     self.maps.polls[loomio_id] = (proposal.pk, kind, points)
                     if proposal.status == ProposalStatus.OPEN:
                         self.open_proposals.append((str(proposal.uuid), proposal.closes_at))
+
+    def _close_since(self, closing: dict[int, datetime]) -> None:
+        """Proposals open at the last import that Loomio closed since."""
+        if not closing or self.dry_run:
+            return
+        still_open = Proposal.objects.filter(pk__in=closing, status=ProposalStatus.OPEN)
+        for pk in still_open.values_list("pk", flat=True):
+            Proposal.objects.filter(pk=pk).update(
+                status=ProposalStatus.CLOSED, closed_at=closing[pk]
+            )
 
     def _write_poll_options(self) -> None:
         result = self.results["poll_options"]
