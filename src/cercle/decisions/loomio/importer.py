@@ -743,6 +743,9 @@ def loomio_import(
     survey = survey_file(path, progress=say_read, progress_every=progress_every)
     if not survey.ok:
         raise ImportRefused(survey.errors, error_count=survey.error_count)
+    # The second pass needs the maps it builds, not the first pass's sets of ids.
+    survey.ids.clear()
+    survey.latest_votes.clear()
     targets = _group_targets(survey, group_slugs or [])
     _check_targets(path, targets)
     writer = _Writer(
