@@ -147,8 +147,10 @@ class _Writer:
         group_targets: dict[int, Group],
         batch_size: int,
         progress: ProgressFn | None,
+        progress_every: int = 10_000,
     ) -> None:
         self.path = path
+        self.progress_every = max(1, progress_every)
         self.survey = survey
         self.dry_run = dry_run
         self.group_targets = group_targets
@@ -179,14 +181,15 @@ class _Writer:
             if len(batch) >= self.batch_size:
                 self.lines = (batch[0].number, batch[-1].number)
                 yield batch
-                done += len(batch)
-                self._say(table, done, total)
+                before, done = done, done + len(batch)
+                if done // self.progress_every > before // self.progress_every:
+                    self._say(table, done, total)
                 batch = []
         if batch:
             self.lines = (batch[0].number, batch[-1].number)
             yield batch
             done += len(batch)
-            self._say(table, done, total)
+        self._say(table, done, total)
 
     def _say(self, table: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -755,6 +758,7 @@ def loomio_import(
         group_targets=targets,
         batch_size=batch_size,
         progress=progress,
+        progress_every=progress_every,
     )
     report = ImportReport(
         dry_run=dry_run,
