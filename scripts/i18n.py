@@ -51,19 +51,24 @@ def check_all() -> int:
 def fill_english() -> int:
     """Message ids are written in English, so the English catalog repeats them.
 
-    Only empty entries are filled, so a deliberate English rewording is kept.
+    Empty entries are filled, and so are fuzzy ones: makemessages guesses a fuzzy
+    translation from a *similar* old message ("Commons" → "Commune"), which is never
+    right here; a deliberate English rewording (a non-fuzzy entry) is kept.
     """
     for po_path in sorted(LOCALE.glob("en/LC_MESSAGES/*.po")):
         # gettext's own width, so that makemessages and this script agree on line breaks.
         po = polib.pofile(str(po_path), wrapwidth=79)
         for entry in po:
+            fuzzy = "fuzzy" in entry.flags
             if entry.msgid_plural:
-                if not all(entry.msgstr_plural.values()):
+                if fuzzy or not all(entry.msgstr_plural.values()):
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            elif not entry.msgstr:
+            elif fuzzy or not entry.msgstr:
                 entry.msgstr = entry.msgid
-            if "fuzzy" in entry.flags:
+            if fuzzy:
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = None
+                entry.previous_msgctxt = None
         po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
         po.save()
     return 0
