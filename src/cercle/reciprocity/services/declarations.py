@@ -406,6 +406,12 @@ def declaration_invoice(*, actor: User, declaration: YearlyDeclaration) -> Yearl
 
         def enqueue() -> None:
             # The day after the due date, in the morning (Paris): the overdue reminder.
+            # Backends that cannot defer (the immediate one, in tests) skip it: the daily
+            # `remind_declarations` sweep catches what a skipped task would miss.
+            from django_tasks import default_task_backend
+
+            if not default_task_backend.supports_defer:
+                return
             run_after = timezone.make_aware(
                 datetime.combine(due_on + timedelta(days=1), time(9, 0))
             )
