@@ -1,18 +1,12 @@
 """The charter's fifth engagement (a yearly exchange on support quality), fulfilled by
 attending a yearly seminar.
 
-Why this is not a call to `membership.services.circle.engagement_check_record_evidence`:
-that service lets only the member concerned record evidence, refuses a check a steward
-already confirmed, and has no way to take evidence back. Here a steward records a fact
-(attendance) and must be able to undo it. So the check is kept *derived* from
-attendance: for a person and a year, it is done with the event as evidence exactly when
-they attended a seminar of that year that was not cancelled (the earliest one is the
-evidence), and it goes back to "not yet shown" when the last such attendance is removed
-— but only if the evidence came from an event: a check a steward confirmed on other
-evidence is left alone.
-
-The follow-up rows are written here, under a lock, with a journal entry, until the
-membership app offers a service for evidence recorded by a steward and withdrawn.
+The check is kept *derived* from attendance: for a person and a year, it is done with
+the event as evidence exactly when they attended a seminar of that year that was not
+cancelled (the earliest one is the evidence), and it goes back to "not yet shown" when
+the last such attendance is removed — but only if the evidence came from an event. The
+membership app writes the check (`engagement_evidence.engagement_check_sync_derived`);
+this module says which seminar, if any, is the evidence.
 """
 
 from __future__ import annotations
@@ -23,17 +17,15 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cercle.core import journal
-from cercle.core.enums import Visibility
 from cercle.core.models import User
-from cercle.core.transitions import check_transition
 from cercle.events.enums import EventKind, RegistrationStatus
 from cercle.events.models import Event, Registration
-from cercle.membership.enums import ENGAGEMENT_CHECK_TRANSITIONS, EngagementCheckStatus
-from cercle.membership.models import CircleMembership, EngagementCheck
-from cercle.membership.selectors.circle import current_year
+from cercle.membership.models import EngagementCheck
+from cercle.membership.services.engagement_evidence import (
+    DerivedEvidence,
+    engagement_check_sync_derived,
+)
 from cercle.network.models import Person
-from cercle.network.services import person_of
 
 YEARLY_EXCHANGE = "yearly-exchange"
 EVENT_OBJECT_TYPE = "events.event"
@@ -82,70 +74,20 @@ def _is_event_note(text: str) -> bool:
     return bool(prefix) and text.startswith(prefix)
 
 
-def _check_for(person: Person, year: int) -> EngagementCheck | None:
-    from cercle.membership.services.circle import engagement_checks_ensure
-
-    lookup = {"person": person, "year": year, "engagement_code": YEARLY_EXCHANGE}
-    check = EngagementCheck.objects.select_for_update().filter(**lookup).first()
-    # Follow-up of the current year starts for someone in the circle now.
-    if (
-        check is None
-        and year == current_year()
-        and CircleMembership.objects.filter(person=person, ended_at__isnull=True).exists()
-    ):
-        engagement_checks_ensure(person=person, year=year)
-        check = EngagementCheck.objects.select_for_update().filter(**lookup).first()
-    return check
-
-
 def yearly_exchange_sync(*, actor: User, person: Person, year: int) -> EngagementCheck | None:
     """Bring `person`'s yearly-exchange check for `year` in line with their attendance.
     Runs inside the caller's transaction (attendance recording)."""
-    check = _check_for(person, year)
-    if check is None:
-        return None
     source = seminar_attended(person=person, year=year)
-    from_event = check.evidence_object_type == EVENT_OBJECT_TYPE
-    if source is not None:
-        if from_event and check.evidence_object_id == str(source.uuid):
-            return check
-        if check.status == EngagementCheckStatus.DONE and not from_event:
-            return check  # already confirmed by a steward on other evidence
-        if check.status != EngagementCheckStatus.DONE:
-            check_transition(ENGAGEMENT_CHECK_TRANSITIONS, check.status, EngagementCheckStatus.DONE)
-        check.evidence_object_type = EVENT_OBJECT_TYPE
-        check.evidence_object_id = str(source.uuid)
-        if not check.evidence_note or _is_event_note(check.evidence_note):
-            check.evidence_note = _note(source)
-        check.status = EngagementCheckStatus.DONE
-        check.checked_by = person_of(actor)
-        verb = "engagement.fulfilled_by_event"
-        payload = {"year": year, "engagement": YEARLY_EXCHANGE, "event": str(source.uuid)}
-    elif from_event:
-        payload = {
-            "year": year,
-            "engagement": YEARLY_EXCHANGE,
-            "event": check.evidence_object_id,
-        }
-        check.evidence_object_type = ""
-        check.evidence_object_id = ""
-        if _is_event_note(check.evidence_note):
-            check.evidence_note = ""
-        if check.status == EngagementCheckStatus.DONE:
-            # Undoing what attendance did, not a steward's review going backwards.
-            check.status = EngagementCheckStatus.PENDING
-            check.checked_by = None
-        verb = "engagement.fulfilment_withdrawn"
-    else:
-        return check
-    check.full_clean()
-    check.save()
-    journal.record(
+    return engagement_check_sync_derived(
         actor=actor,
-        verb=verb,
-        obj=check,
-        payload=payload,
-        visibility=Visibility.MEMBERS,
-        subject=person.user,
+        person=person,
+        year=year,
+        engagement_code=YEARLY_EXCHANGE,
+        object_type=EVENT_OBJECT_TYPE,
+        evidence=None
+        if source is None
+        else DerivedEvidence(
+            object_type=EVENT_OBJECT_TYPE, object_id=str(source.uuid), note=_note(source)
+        ),
+        is_own_note=_is_event_note,
     )
-    return check
