@@ -157,6 +157,11 @@ def _render_detail(
         )
     if is_open and not standing_aside and can_vote(user, proposal):
         context["vote_form"] = vote_form or VoteForm(proposal=proposal, options=options)
+    elif vote_form is not None:
+        # A refused vote whose form is no longer shown (closed meanwhile, or standing
+        # aside): say why at the top of the page.
+        for error in vote_form.non_field_errors():
+            messages.error(request, str(error))
     may_record = is_open and (context["is_steward"] or can_stand_aside(user, proposal))
     if may_record or stand_aside_form is not None:
         person_choices = (

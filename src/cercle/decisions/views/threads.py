@@ -19,6 +19,7 @@ from cercle.core.models import User
 from cercle.core.views import paginate
 from cercle.decisions.forms.threads import CommentEditForm, CommentForm, ThreadStartForm
 from cercle.decisions.models import Comment, Thread
+from cercle.decisions.policies.proposals import can_create_proposal
 from cercle.decisions.policies.threads import (
     can_close_thread,
     can_comment,
@@ -107,6 +108,10 @@ def _render_thread(
             "form": form if may_comment else None,
             "replying_to": replying_to,
             "can_close": can_close_thread(request.user, thread),
+            # The thread's proposals, and a way to open one while the thread is open.
+            "proposals": thread.proposals.order_by("-opened_at", "-pk"),
+            "can_propose": thread.closed_at is None
+            and can_create_proposal(request.user, thread.group),
             "thread_new": me is not None and last_read_at is None and thread.author_id != me.pk,
         },
         status=status,
