@@ -58,3 +58,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"CERCLE_FAIL_ON_SKIP: {len(reporter.stats['skipped'])} test(s) skipped", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def restore_seeded_data() -> None:
+    """What migrations and `make run` put in every database — the official territories
+    and the reading criteria of support letters — back after a test that ran outside a
+    transaction, which Django ends by emptying every table."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from cercle.decisions.models import ReadingCriterion
+    from cercle.network.models import Territory
+    from cercle.network.territories import territories_load
+
+    if not Territory.objects.exists():
+        territories_load()
+    if not ReadingCriterion.objects.exists():
+        migration = importlib.import_module(
+            "cercle.decisions.migrations.0002_letters_reading_criteria"
+        )
+        migration.seed(django_apps, None)

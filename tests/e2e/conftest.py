@@ -74,11 +74,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _load_territories_if_missing() -> None:
-    from cercle.network.models import Territory
-    from cercle.network.territories import territories_load
+    """The territories and the other seeded data (see `tests.conftest`)."""
+    from tests.conftest import restore_seeded_data
 
-    if not Territory.objects.exists():
-        territories_load()
+    restore_seeded_data()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import html as html_text
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,7 +155,9 @@ def test_consent_vote_block_and_results_on_the_page(s: Setup) -> None:
     # A block without an alternative: 400, nothing recorded, the message shown.
     response = client.post(url(proposal, "voter/"), {"choice": "block", "reason": "Non."})
     assert response.status_code == 400
-    assert fr("A block comes with an alternative proposal.") in response.content.decode()
+    assert fr("A block comes with an alternative proposal.") in html_text.unescape(
+        response.content.decode()
+    )
     assert not Vote.objects.exists()
     response = client.post(
         url(proposal, "voter/"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 from typing import Any
 
 import pytest
@@ -171,7 +172,7 @@ def test_close_and_reopen(group: Group) -> None:
     assert client.post(f"/decisions/fils/{thread.uuid}/fermer/").status_code == 409
     refused = other.post(f"/decisions/fils/{thread.uuid}/commenter/", {"body": "Trop tard"})
     assert refused.status_code == 409
-    assert escape(fr("This thread is closed: it takes no more comments.")) in page(refused)
+    assert fr("This thread is closed: it takes no more comments.") in html.unescape(page(refused))
     assert not Comment.objects.exists()
     assert client.post(f"/decisions/fils/{thread.uuid}/rouvrir/").status_code == 302
     thread.refresh_from_db()

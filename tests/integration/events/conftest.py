@@ -1,5 +1,5 @@
 """After a test that ran outside a transaction (the concurrency test), Django has
-emptied the database: put back the territories every other test expects."""
+emptied the database: put back the seeded data every other test expects."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if marker is not None and marker.kwargs.get("transaction"):
         from pytest_django.plugin import blocking_manager_key
 
-        from cercle.network.models import Territory
-        from cercle.network.territories import territories_load
+        from tests.conftest import restore_seeded_data
 
         with item.config.stash[blocking_manager_key].unblock():
-            if not Territory.objects.exists():
-                territories_load()
+            restore_seeded_data()
     return result
