@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from cercle.core.errors import Conflict
 from cercle.core.models import JournalEntry
@@ -160,7 +161,7 @@ def test_the_database_refuses_to_post_an_unbalanced_transaction() -> None:
     journal_entry = _post().journal_entry
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerTransaction.objects.filter(pk=draft.pk).update(
-            is_posted=True, number=99, posted_at=draft.date, journal_entry=journal_entry
+            is_posted=True, number=99, posted_at=timezone.now(), journal_entry=journal_entry
         )
     # Inserting a transaction already posted is refused too (lines come first).
     with pytest.raises(DatabaseError), transaction.atomic():
