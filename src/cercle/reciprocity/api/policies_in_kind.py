@@ -10,7 +10,7 @@ from django.db.models import DecimalField, F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
@@ -216,7 +216,10 @@ def refuse_in_kind(request: HttpRequest, uuid: UUID, payload: RefuseIn) -> InKin
 
 @router.get("/animation-time", response=list[AnimationOut], tags=["reciprocity: animation"])
 @paginate(Pagination)
-def list_animation(request: HttpRequest, year: int | None = None) -> Any:
+def list_animation(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=2000, le=2100),  # type: ignore[type-arg]
+) -> Any:
     return selectors.animation_time_list(actor=authenticated_user(request), year=year)
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja import Path as PathParam
 from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
@@ -35,7 +36,10 @@ router = Router(tags=["reciprocity: reports"])
 
 
 @router.get("/exports/fec/{year}", response={200: None})
-def export_fec(request: HttpRequest, year: int) -> StreamingHttpResponse:
+def export_fec(
+    request: HttpRequest,
+    year: int = PathParam(..., ge=2000, le=2100),  # type: ignore[type-arg]
+) -> StreamingHttpResponse:
     """The FEC of a fiscal year (18 TAB-separated columns, ISO 8859-15). Stewards only."""
     check_can_export_ledger(authenticated_user(request))
     _export_year(year)
@@ -50,7 +54,7 @@ def export_fec(request: HttpRequest, year: int) -> StreamingHttpResponse:
 def export_table(
     request: HttpRequest,
     table: Literal["ledger", "declarations", "balances"],
-    year: int,
+    year: int = PathParam(..., ge=2000, le=2100),  # type: ignore[type-arg]
     format: Literal["csv", "xlsx"] = "csv",
 ) -> Any:
     """The ledger's lines, the yearly declarations or the balances per account of a year,
@@ -342,6 +346,9 @@ class YearlyReportOut(Schema):
 
 
 @router.get("/reports/{year}", response=YearlyReportOut)
-def get_yearly_report(request: HttpRequest, year: int) -> Any:
+def get_yearly_report(
+    request: HttpRequest,
+    year: int = PathParam(..., ge=2000, le=2100),  # type: ignore[type-arg]
+) -> Any:
     """The public yearly report of the network (aggregates only; anyone may read it)."""
     return yearly_report(year=year)
