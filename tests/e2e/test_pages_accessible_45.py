@@ -10,16 +10,13 @@ page that answered otherwise or had a violation, not only the first.
 
 from __future__ import annotations
 
-import importlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from cercle.commons.models import Common
@@ -51,8 +48,6 @@ from cercle.reciprocity.models import (
 from tests.e2e.conftest import format_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 PAST_SEMINAR = "Séminaire annuel sur la qualité des accompagnements"
 NEXT_SEMINAR = "Séminaire qualité de l'automne"
@@ -283,21 +278,9 @@ class Tour:
 
 
 @pytest.fixture
-def demo(e2e_db: None) -> Iterator[None]:
-    """The whole demo: the network, the circle, and issues 4 and 5.
-
-    Tasks are kept, not run: some are deferred (reminders after a due date), which the
-    immediate backend of the tests refuses once the live server's transactions commit.
-    """
-    if not ReadingCriterion.objects.exists():
-        # Seeded by a migration, so gone once an earlier journey's database was emptied.
-        seed_migration = importlib.import_module(
-            "cercle.decisions.migrations.0002_letters_reading_criteria"
-        )
-        seed_migration.seed(django_apps, None)
-    with override_settings(TASKS=DUMMY_TASKS):
-        call_command("load_demo", stdout=io.StringIO())
-        yield
+def demo(e2e_db: None) -> None:
+    """The whole demo: the network, the circle, and issues 4 and 5."""
+    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
