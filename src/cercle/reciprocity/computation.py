@@ -39,7 +39,9 @@ def expected_contribution(terms: PolicyTerms, turnover_ht: Decimal | None) -> De
             return None
         return cents(Decimal(turnover_ht) * Decimal(terms.rate_percent) / Decimal(100))
     if terms.policy == PolicyKind.SELF_ASSESSED:
-        return None if terms.self_assessed_amount_ht is None else cents(terms.self_assessed_amount_ht)
+        return (
+            None if terms.self_assessed_amount_ht is None else cents(terms.self_assessed_amount_ht)
+        )
     if terms.policy == PolicyKind.NEGOTIATED:
         if terms.negotiated_amount_ht is None or not terms.negotiated_agreed:
             return None
