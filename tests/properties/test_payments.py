@@ -28,6 +28,7 @@ from cercle.reciprocity.models import Payment, Receipt, YearlyDeclaration
 from cercle.reciprocity.services import declarations as declaration_services
 from cercle.reciprocity.services import declarations_helloasso as helloasso
 from cercle.reciprocity.services import declarations_payments as payment_services
+from cercle.reciprocity.services import declarations_refunds as refund_services
 from tests.factories.missions import consultant
 from tests.factories.network import StewardFactory
 
@@ -87,7 +88,7 @@ class PaymentProperties(TestCase):
                         declaration=target,
                     )
                 elif action == "refund" and payments:
-                    payment_services.payment_refund(
+                    refund_services.payment_refund(
                         actor=steward, payment=payments[index % len(payments)], amount=amount
                     )
                 elif action == "donate":

@@ -15,6 +15,7 @@ from cercle.reciprocity.enums import PaymentKind, PaymentMethod
 from cercle.reciprocity.services import declarations as declarations_services
 from cercle.reciprocity.services import declarations_helloasso as helloasso
 from cercle.reciprocity.services import declarations_payments as payments
+from cercle.reciprocity.services import declarations_refunds as refund_services
 
 
 def load_reciprocity_declarations(demo: Demo) -> None:
@@ -58,7 +59,7 @@ def load_reciprocity_declarations(demo: Demo) -> None:
         gross="240.00",
         declaration=theo,
     )
-    payments.payment_refund(
+    refund_services.payment_refund(
         actor=steward, payment=paid, amount="40.00", reason="Montant corrigé avec Théo"
     )
 

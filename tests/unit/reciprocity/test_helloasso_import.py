@@ -19,6 +19,7 @@ from cercle.reciprocity import ledger
 from cercle.reciprocity.enums import DeclarationStatus, PaymentKind, PaymentMethod
 from cercle.reciprocity.models import Payment
 from cercle.reciprocity.services import declarations_helloasso as helloasso
+from cercle.reciprocity.services import declarations_helloasso_api as helloasso_api
 from tests.factories.core import UserFactory
 from tests.factories.missions import consultant
 from tests.factories.reciprocity_declarations import invoiced, steward
@@ -203,22 +204,22 @@ def test_the_api_client_goes_through_the_same_import(settings, capucine_owes_300
             ],
         ]
     )
-    report = helloasso.helloasso_import_api(actor=steward().user, transport=fake)
+    report = helloasso_api.helloasso_import_api(actor=steward().user, transport=fake)
     assert report.created == 2
     assert report.matched == 1
     assert report.refunds == 1
     assert len(report.skipped) == 1
     assert "/v5/organizations/cercle-des-tiers-lieux/payments" in fake.calls[1][1]
-    again = helloasso.helloasso_import_api(actor=steward().user, transport=fake)
+    again = helloasso_api.helloasso_import_api(actor=steward().user, transport=fake)
     assert again.already == 2
     assert again.created == 0
 
 
 def test_the_api_is_offered_only_when_configured(settings):
     settings.HELLOASSO_CLIENT_ID = ""
-    assert not helloasso.helloasso_api_configured()
+    assert not helloasso_api.helloasso_api_configured()
     with pytest.raises(helloasso.HelloAssoUnavailable):
-        helloasso.helloasso_import_api(actor=steward().user, transport=FakeHelloAsso([]))
+        helloasso_api.helloasso_import_api(actor=steward().user, transport=FakeHelloAsso([]))
 
 
 def test_refused_credentials_are_a_clear_error(settings):
@@ -226,11 +227,13 @@ def test_refused_credentials_are_a_clear_error(settings):
     settings.HELLOASSO_CLIENT_SECRET = "faux"
     settings.HELLOASSO_ORGANIZATION_SLUG = "cercle"
     with pytest.raises(helloasso.HelloAssoUnavailable) as error:
-        helloasso.helloasso_import_api(
+        helloasso_api.helloasso_import_api(
             actor=steward().user, transport=FakeHelloAsso([], token_status=401)
         )
     assert "401" in error.value.message
     assert not Payment.objects.exists()
     assert json.dumps(
-        helloasso.api_record_values(api_payment(1, email="a@b.fr", amount=1234, form="Membership"))
+        helloasso_api.api_record_values(
+            api_payment(1, email="a@b.fr", amount=1234, form="Membership")
+        )
     )

@@ -16,6 +16,7 @@ from cercle.reciprocity import ledger
 from cercle.reciprocity.enums import AccountKind, DeclarationStatus, PaymentKind, PaymentMethod
 from cercle.reciprocity.models import Payment, Receipt
 from cercle.reciprocity.services import declarations_payments as services
+from cercle.reciprocity.services import declarations_refunds as refund_services
 from tests.factories.missions import CommonFactory, MissionFactory, consultant
 from tests.factories.network import OrganizationFactory
 from tests.factories.reciprocity_declarations import declared, donation, invoiced, paid, steward
@@ -159,16 +160,16 @@ def test_payment_into_a_common_posts_both_pairs():
 def test_refunds_move_the_declaration_back_and_stop_at_what_was_paid():
     declaration = invoiced(amount="600")
     payment = paid(declaration, "600", fee="6", method=PaymentMethod.HELLOASSO)
-    refund = services.payment_refund(
+    refund = refund_services.payment_refund(
         actor=steward().user, payment=payment, amount="200", reason="Trop perçu"
     )
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.PARTIALLY_PAID
     assert refund.fee + refund.net == refund.gross
     with pytest.raises(ValidationError) as error:
-        services.payment_refund(actor=steward().user, payment=payment, amount="400.01")
+        refund_services.payment_refund(actor=steward().user, payment=payment, amount="400.01")
     assert "400.00" in error.value.message_dict["amount"][0]
-    last = services.payment_refund(actor=steward().user, payment=payment, amount="400")
+    last = refund_services.payment_refund(actor=steward().user, payment=payment, amount="400")
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.INVOICED
     # Refunding everything gives back exactly the fee.
@@ -177,7 +178,7 @@ def test_refunds_move_the_declaration_back_and_stop_at_what_was_paid():
     assert ledger.balance(ledger.system_account(AccountKind.FEES)) == 0
     assert not hasattr(last, "receipt") or not Receipt.objects.filter(payment=last).exists()
     with pytest.raises(Conflict):
-        services.payment_refund(actor=steward().user, payment=last, amount="1")
+        refund_services.payment_refund(actor=steward().user, payment=last, amount="1")
 
 
 def test_matching_an_unmatched_contribution():
@@ -194,12 +195,14 @@ def test_matching_an_unmatched_contribution():
     assert payment.declaration is None
     other = invoiced(amount="300")
     with pytest.raises(ValidationError):
-        services.payment_match(actor=steward().user, payment=payment, declaration=other)
-    services.payment_match(actor=steward().user, payment=payment, declaration=declaration)
+        refund_services.payment_match(actor=steward().user, payment=payment, declaration=other)
+    refund_services.payment_match(actor=steward().user, payment=payment, declaration=declaration)
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.PAID
     with pytest.raises(Conflict):
-        services.payment_match(actor=steward().user, payment=payment, declaration=declaration)
+        refund_services.payment_match(
+            actor=steward().user, payment=payment, declaration=declaration
+        )
 
 
 def test_receipts_are_numbered_per_year_of_payment():

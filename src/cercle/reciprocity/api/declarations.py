@@ -21,7 +21,9 @@ from cercle.reciprocity.models import Payment, YearlyDeclaration
 from cercle.reciprocity.selectors import declarations as selectors
 from cercle.reciprocity.services import declarations as services
 from cercle.reciprocity.services import declarations_helloasso as helloasso
+from cercle.reciprocity.services import declarations_helloasso_api as helloasso_api
 from cercle.reciprocity.services import declarations_payments as payment_services
+from cercle.reciprocity.services import declarations_refunds as refund_services
 
 router = Router(tags=["reciprocity: declarations and payments"])
 
@@ -194,7 +196,7 @@ class PaymentOut(Schema):
     def resolve_refunded(p: Payment) -> Decimal:
         value = getattr(p, "refunded", None)
         if value is None:
-            value = payment_services.refunded_total(p)
+            value = refund_services.refunded_total(p)
         return Decimal(value)
 
     @staticmethod
@@ -394,7 +396,7 @@ def create_payment(request: HttpRequest, payload: PaymentIn) -> Status[Any]:
 @router.post("/payments/{uuid}/refund", response={201: PaymentOut})
 def refund_payment(request: HttpRequest, uuid: UUID, payload: RefundIn) -> Status[Any]:
     user = authenticated_user(request)
-    refund = payment_services.payment_refund(
+    refund = refund_services.payment_refund(
         actor=user,
         payment=selectors.payment_get(actor=user, uuid=uuid),
         amount=payload.amount,
@@ -409,7 +411,7 @@ def match_payment(request: HttpRequest, uuid: UUID, payload: MatchIn) -> Any:
     user = authenticated_user(request)
     payment = selectors.payment_get(actor=user, uuid=uuid)
     found = selectors.resolve_payment_input(declaration=str(payload.declaration))
-    payment_services.payment_match(actor=user, payment=payment, declaration=found["declaration"])
+    refund_services.payment_match(actor=user, payment=payment, declaration=found["declaration"])
     return selectors.payment_get(actor=user, uuid=uuid)
 
 
@@ -444,7 +446,7 @@ class HelloAssoFetchIn(Schema):
 @router.post("/helloasso-imports/fetch", response={201: ImportReportOut, 200: ImportReportOut})
 def fetch_helloasso(request: HttpRequest, payload: HelloAssoFetchIn) -> Status[Any]:
     """Fetch payments from HelloAsso's API (when configured) and import them."""
-    report = helloasso.helloasso_import_api(
+    report = helloasso_api.helloasso_import_api(
         actor=authenticated_user(request), since=payload.since, dry_run=payload.dry_run
     )
     return Status(200 if payload.dry_run else 201, report.as_dict())

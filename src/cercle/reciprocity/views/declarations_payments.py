@@ -36,7 +36,9 @@ from cercle.reciprocity.policies.declarations import (
 )
 from cercle.reciprocity.selectors import declarations as selectors
 from cercle.reciprocity.services import declarations_helloasso as helloasso
+from cercle.reciprocity.services import declarations_helloasso_api as helloasso_api
 from cercle.reciprocity.services import declarations_payments as services
+from cercle.reciprocity.services import declarations_refunds as refund_services
 
 
 @login_required
@@ -174,7 +176,7 @@ def payment_refund(request: HttpRequest, uuid: UUID) -> HttpResponse:
         try:
             refund = call_service(
                 form,
-                services.payment_refund,
+                refund_services.payment_refund,
                 actor=request.user,
                 payment=payment,
                 amount=form.cleaned_data["amount"],
@@ -211,7 +213,7 @@ def payment_match(request: HttpRequest, uuid: UUID) -> HttpResponse:
             target = selectors.resolve_payment_input(declaration=form.cleaned_data["declaration"])
             done = call_service(
                 form,
-                services.payment_match,
+                refund_services.payment_match,
                 actor=request.user,
                 payment=payment,
                 declaration=target["declaration"],
@@ -262,7 +264,7 @@ def _attempt(form: Form, run: Any) -> tuple[Any, int]:
 def helloasso_import(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     check_can_manage_payments(user)
-    configured = helloasso.helloasso_api_configured()
+    configured = helloasso_api.helloasso_api_configured()
     upload = HelloAssoImportForm()
     fetch = HelloAssoFetchForm() if configured else None
     report: Any = None
@@ -274,7 +276,7 @@ def helloasso_import(request: HttpRequest) -> HttpResponse:
             data = fetch.cleaned_data
             report, status = _attempt(
                 fetch,
-                lambda: helloasso.helloasso_import_api(
+                lambda: helloasso_api.helloasso_import_api(
                     actor=user, since=data["since"], dry_run=data["dry_run"]
                 ),
             )
