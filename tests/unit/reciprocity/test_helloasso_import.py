@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cercle.core.errors import NotAllowed
+from cercle.core.errors import Conflict, NotAllowed
 from cercle.reciprocity import ledger
 from cercle.reciprocity.enums import DeclarationStatus, PaymentKind, PaymentMethod
 from cercle.reciprocity.models import Payment
@@ -218,7 +218,7 @@ def test_the_api_client_goes_through_the_same_import(settings, capucine_owes_300
 def test_the_api_is_offered_only_when_configured(settings):
     settings.HELLOASSO_CLIENT_ID = ""
     assert not helloasso_api.helloasso_api_configured()
-    with pytest.raises(helloasso.HelloAssoUnavailable):
+    with pytest.raises(Conflict):
         helloasso_api.helloasso_import_api(actor=steward().user, transport=FakeHelloAsso([]))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.reciprocity.policies.declarations import check_can_manage_payments
 from cercle.reciprocity.services.declarations_helloasso import (
@@ -194,7 +195,8 @@ def helloasso_import_api(
     """Fetch payments from HelloAsso's API and import them like a CSV export."""
     check_can_manage_payments(actor)
     if not helloasso_api_configured():
-        raise HelloAssoUnavailable(_("The HelloAsso API is not configured."))
+        # Not the platform failing (502): this server was not given credentials.
+        raise Conflict(_("The HelloAsso API is not configured."))
     client = HelloAssoClient.from_settings(transport=transport)
     records = (
         (n, api_record_values(record))
