@@ -279,7 +279,11 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     text = _clean_body(body)
     thread = comment.thread
     with transaction.atomic():
-        locked = Comment.objects.select_for_update().select_related("thread").get(pk=comment.pk)
+        locked = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("thread")
+            .get(pk=comment.pk)
+        )
         if locked.deleted_at is not None:
             raise Conflict(_("This comment was deleted."))
         if locked.thread.closed_at is not None:

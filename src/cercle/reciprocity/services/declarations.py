@@ -349,7 +349,7 @@ def declaration_invoice(*, actor: User, declaration: YearlyDeclaration) -> Yearl
     check_can_manage_payments(actor)
     with transaction.atomic():
         locked = (
-            YearlyDeclaration.objects.select_for_update()
+            YearlyDeclaration.objects.select_for_update(of=("self",))
             .select_related("person__user")
             .get(pk=declaration.pk)
         )
@@ -429,7 +429,7 @@ def declaration_cancel(
     reason = clean_text(reason, "reason", required=True, limit=REASON_MAX)
     with transaction.atomic():
         locked = (
-            YearlyDeclaration.objects.select_for_update()
+            YearlyDeclaration.objects.select_for_update(of=("self",))
             .select_related("person__user", "invoice_transaction")
             .get(pk=declaration.pk)
         )

@@ -79,7 +79,7 @@ def payment_refund(
     assert gross is not None
     with transaction.atomic():
         original = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("payer_person__user", "declaration", "common", "mission")
             .get(pk=payment.pk)
         )

@@ -100,7 +100,7 @@ def declaration_remind(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            YearlyDeclaration.objects.select_for_update()
+            YearlyDeclaration.objects.select_for_update(of=("self",))
             .filter(_due_for_reminder(now), pk=declaration.pk)
             .select_related("person__user")
             .first()
