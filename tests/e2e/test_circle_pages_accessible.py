@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -35,7 +34,7 @@ from cercle.missions.services import selection as selection_services
 from cercle.missions.services import selection_award as award_services
 from cercle.missions.services import teams as team_services
 from cercle.network.models import Person
-from tests.e2e.conftest import format_violations
+from tests.e2e.tour import Tour, log_in_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -183,58 +182,6 @@ def survey_page() -> str:
     return f"/missions/{mission.uuid}/satisfaction/{follow_up_services.survey_token(mission)}/"
 
 
-class Tour:
-    """Visits pages one after the other and keeps every problem for the end."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        self.visited: list[str] = []
-
-    def visit(self, url: str, *, shows: str = "") -> None:
-        """Open the page: it must answer 200 at its own address and pass axe."""
-        self.visited.append(url)
-        response = self.page.goto(url)
-        status = response.status if response is not None else None
-        if status != 200:
-            self.problems.append(f"{url} answered {status}")
-            return
-        if not self.page.url.endswith(url):
-            self.problems.append(f"{url} led to {self.page.url}")
-            return
-        self._audit(url, shows)
-
-    def submit_empty(self, url: str, form: str = "main form") -> None:
-        """Send the page's form empty: the page answers 400 with its errors, and passes axe."""
-        self.visited.append(f"{url} (empty form)")
-        self.page.goto(url)
-        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
-            self.page.locator(f"{form} button[type=submit]").last.click()
-        self.page.wait_for_load_state()
-        if answer.value.status != 400:
-            self.problems.append(f"{url}, sent empty, answered {answer.value.status}")
-            return
-        self._audit(f"{url} (empty form)", ".errorlist")
-
-    def _audit(self, label: str, shows: str) -> None:
-        if self.page.locator("h1").count() != 1:
-            self.problems.append(f"{label} has {self.page.locator('h1').count()} h1")
-        if shows and self.page.locator(shows).count() == 0:
-            self.problems.append(f"{label} lacks {shows}")
-        violations = Axe().run(self.page).response.get("violations", [])
-        if violations:
-            self.problems.append(
-                f"{len(violations)} accessibility violation(s) on {label}:\n"
-                + format_violations(violations)
-            )
-
-    def check(self) -> None:
-        assert not self.problems, (
-            f"{len(self.problems)} problem(s) on {len(self.visited)} page(s):\n"
-            + "\n".join(self.problems)
-        )
-
-
 @pytest.fixture
 def demo(e2e_db: None) -> None:
     """The demo network with its circle, in the live server's database."""
@@ -243,11 +190,8 @@ def demo(e2e_db: None) -> None:
 
 @pytest.fixture
 def tour(demo: None, page: Any) -> Tour:
-    return Tour(page)
-
-
-def log_in_as(tour: Tour, log_in: Callable[..., None], key: str) -> None:
-    log_in(tour.page, email_for(key), data.DEMO_PASSWORD)
+    # The circle's forms are sent with their fields' defaults, as a person would.
+    return Tour(page, form="main form", clear_forms=False)
 
 
 def test_anonymous_pages_of_the_circle_are_accessible(tour: Tour) -> None:

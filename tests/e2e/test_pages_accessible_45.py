@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -34,7 +33,6 @@ from cercle.decisions.services import letters as letter_services
 from cercle.decisions.services.letters_decision import letter_decide_from_proposal
 from cercle.decisions.services.proposals import proposal_close
 from cercle.decisions.services.proposals_votes import vote_cast
-from cercle.demo import data
 from cercle.demo.loader import email_for
 from cercle.events.models import CalendarFeed, Event
 from cercle.missions.models import Mission
@@ -45,7 +43,7 @@ from cercle.reciprocity.models import (
     Payment,
     YearlyDeclaration,
 )
-from tests.e2e.conftest import format_violations
+from tests.e2e.tour import Tour, log_in_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -67,25 +65,9 @@ COMMENT_FORM = "main form[action$='/commenter/']"
 VOTE_FORM = "main form[action$='/voter/']"
 RECEIPT_LINK = "main a[href^='/contributions/recus/']"
 
+
 # Clears every field of a form (not the hidden ones, such as the CSRF token), so that it
 # is really sent empty; server-side validation only, as a browser without it would.
-CLEAR_FORM = """form => {
-    form.noValidate = true;
-    for (const field of form.elements) {
-        if (field.type === "hidden" || field.type === "submit" || field.type === "button") {
-            continue;
-        }
-        if (field.type === "checkbox" || field.type === "radio") {
-            field.checked = false;
-        } else if (field.tagName === "SELECT") {
-            field.selectedIndex = -1;
-        } else if ("value" in field) {
-            field.value = "";
-        }
-    }
-}"""
-
-
 def person(key: str) -> Person:
     return Person.objects.get(user__email=email_for(key))
 
@@ -183,100 +165,6 @@ def letter_refused() -> None:
     assert letter(DECIDING).status == LetterStatus.REFUSED
 
 
-class Tour:
-    """Visits pages one after the other and keeps every problem for the end."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        self.visited: list[str] = []
-
-    def visit(self, url: str, *, shows: str = "") -> None:
-        """Open the page: it must answer 200 at its own address and pass axe."""
-        self.visited.append(url)
-        response = self.page.goto(url)
-        status = response.status if response is not None else None
-        if status != 200:
-            self.problems.append(f"{url} answered {status}")
-            return
-        if not self.page.url.endswith(url):
-            self.problems.append(f"{url} led to {self.page.url}")
-            return
-        self._audit(url, shows)
-
-    def submit_empty(self, url: str, form: str = "main form[method=post]") -> None:
-        """Send the page's form with every field cleared: the page answers 400 with its
-        errors, and passes axe."""
-        self.visited.append(f"{url} (empty form)")
-        self.page.goto(url)
-        target = self.page.locator(form).last
-        if target.count() == 0:
-            self.problems.append(f"{url} has no {form}")
-            return
-        target.evaluate(CLEAR_FORM)
-        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
-            target.locator("button[type=submit], input[type=submit]").last.click()
-        self.page.wait_for_load_state()
-        if answer.value.status != 400:
-            self.problems.append(f"{url}, sent empty, answered {answer.value.status}")
-            return
-        self._audit(f"{url} (empty form)", ".errorlist")
-
-    def submit(self, form: str = "main form[method=post]") -> None:
-        """Send the current page's form as it is: the page answers 200 and passes axe."""
-        label = f"{self.page.url} (sent)"
-        self.visited.append(label)
-        target = self.page.locator(form).last
-        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
-            target.locator("button[type=submit], input[type=submit]").last.click()
-        self.page.wait_for_load_state()
-        if answer.value.status != 200:
-            self.problems.append(f"{label} answered {answer.value.status}")
-            return
-        self._audit(label, "")
-
-    def download(self, link: str, content_type: str = "", *, every: bool = False) -> None:
-        """The first (or every) such link of the current page answers 200 with a file:
-        of that content type when given, anything but an HTML page otherwise."""
-        links = self.page.locator(link)
-        if links.count() == 0:
-            self.problems.append(f"{self.page.url} lacks {link}")
-            return
-        for found in links.all() if every else [links.first]:
-            self.fetch(found.get_attribute("href"), content_type)
-
-    def fetch(self, url: str, content_type: str = "") -> None:
-        """A file's address answers 200 with that content type (not HTML when none)."""
-        self.visited.append(url)
-        response = self.page.request.get(url)
-        received = response.headers.get("content-type", "")
-        wrong = (
-            not received.startswith(content_type)
-            if content_type
-            else received.startswith("text/html")
-        )
-        if response.status != 200 or wrong:
-            self.problems.append(f"{url} answered {response.status} {received}")
-
-    def _audit(self, label: str, shows: str) -> None:
-        if self.page.locator("h1").count() != 1:
-            self.problems.append(f"{label} has {self.page.locator('h1').count()} h1")
-        if shows and self.page.locator(shows).count() == 0:
-            self.problems.append(f"{label} lacks {shows}")
-        violations = Axe().run(self.page).response.get("violations", [])
-        if violations:
-            self.problems.append(
-                f"{len(violations)} accessibility violation(s) on {label}:\n"
-                + format_violations(violations)
-            )
-
-    def check(self) -> None:
-        assert not self.problems, (
-            f"{len(self.problems)} problem(s) on {len(self.visited)} page(s):\n"
-            + "\n".join(self.problems)
-        )
-
-
 @pytest.fixture
 def demo(e2e_db: None) -> None:
     """The whole demo: the network, the circle, and issues 4 and 5."""
@@ -286,10 +174,6 @@ def demo(e2e_db: None) -> None:
 @pytest.fixture
 def tour(demo: None, page: Any) -> Tour:
     return Tour(page)
-
-
-def log_in_as(tour: Tour, log_in: Callable[..., None], key: str) -> None:
-    log_in(tour.page, email_for(key), data.DEMO_PASSWORD)
 
 
 def test_anonymous_pages_of_issues_4_and_5_are_accessible(tour: Tour) -> None:
