@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -53,6 +53,12 @@ def money(value: Any) -> Decimal:
 class PaymentProperties(TestCase):
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps=ACTIONS)
+    @example(  # once found: a paid declaration was invoiced a second time
+        steps=[
+            (action, 0, Decimal("0.01"), 0, PaymentMethod.TRANSFER)
+            for action in ("declare", "invoice", "pay", "invoice")
+        ]
+    )
     def test_any_sequence_keeps_the_ledger_exact(self, steps: list[tuple[Any, ...]]) -> None:
         people = [consultant(), consultant()]
         steward = StewardFactory().user

@@ -155,6 +155,19 @@ def test_only_stewards_invoice_and_twice_is_refused():
         services.declaration_invoice(actor=steward().user, declaration=declaration)
 
 
+@pytest.mark.parametrize("amount_paid", ["600", "200"])
+def test_a_paid_or_partly_paid_declaration_is_never_invoiced_again(amount_paid):
+    # The transition table lets a refund take a paid declaration back to "invoiced";
+    # invoicing it again would post the receivable a second time (found by hypothesis).
+    declaration = invoiced(amount="600")
+    paid(declaration, amount_paid)
+    with pytest.raises(InvalidTransition):
+        services.declaration_invoice(actor=steward().user, declaration=declaration)
+    assert ledger.balance(ledger.receivable(person=declaration.person)) == Decimal("600") - Decimal(
+        amount_paid
+    )
+
+
 def test_cancel_after_invoicing_reverses_the_receivable():
     declaration = invoiced(amount="600")
     services.declaration_cancel(actor=steward().user, declaration=declaration, reason="Erreur")

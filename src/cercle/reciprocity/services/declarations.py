@@ -342,6 +342,9 @@ def declaration_amend(
 # ---------------------------------------------------------------- invoice and cancel
 
 
+_INVOICING = {DeclarationStatus.DECLARED: {DeclarationStatus.INVOICED}}
+
+
 def declaration_invoice(*, actor: User, declaration: YearlyDeclaration) -> YearlyDeclaration:
     """Post the receivable (journal VT) and set the due date: today + the settings' delay."""
     from cercle.reciprocity.tasks_declarations import remind_if_overdue
@@ -353,7 +356,10 @@ def declaration_invoice(*, actor: User, declaration: YearlyDeclaration) -> Yearl
             .select_related("person__user")
             .get(pk=declaration.pk)
         )
-        check_transition(DECLARATION_TRANSITIONS, locked.status, DeclarationStatus.INVOICED)
+        # Only a declared amount is invoiced. The table also lets a refund take a paid
+        # declaration back to "invoiced", but that is a status, not a second invoice:
+        # re-invoicing would post the receivable twice.
+        check_transition(_INVOICING, locked.status, DeclarationStatus.INVOICED)
         person = locked.person
         receivable = ledger.receivable(person=person)
         income = ledger.system_account(AccountKind.INCOME_CONTRIBUTION)
