@@ -8,8 +8,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories.network import PersonFactory
+
+# CI explores the same examples on every run (derandomized): a red build is then a
+# change's fault, reproducible on a laptop with HYPOTHESIS_PROFILE=ci. Locally the search
+# stays random, so the suite keeps finding new cases where developers can fix them.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
