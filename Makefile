@@ -70,8 +70,10 @@ messages-check: install
 	$(PY) scripts/i18n.py check
 	$(PY) scripts/i18n.py compile
 
-bench: migrate
-	$(PY) -m bench
+## make bench: the national-scale benchmark in its own PostgreSQL cluster (docs/performance.md);
+## BENCH_ARGS passes options, e.g. BENCH_ARGS='--scales 0.01'.
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

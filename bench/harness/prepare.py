@@ -1,0 +1,208 @@
+"""`python -m bench.harness.prepare`: one scale's database, in a Django process of its own.
+
+Migrates, generates the dataset (or reads the landmarks of an earlier run with
+`--skip-generate`), checks its invariants (exit 3 when one is broken), runs ANALYZE,
+opens a session and an API token for each landmark person, counts the SQL queries of
+every page in-process, compares the ledger figures, and writes it all as JSON for the
+harness, which then measures the same pages through gunicorn.
+
+The database is the one of DATABASE_URL; DJANGO_SETTINGS_MODULE is `bench.settings`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import json
+import os
+import sys
+import time
+from typing import Any
+
+LANDMARKS_TABLE = "bench_landmarks"
+INVARIANTS_BROKEN = 3
+
+
+def _log(message: str) -> None:
+    print(f"  [prepare] {message}", file=sys.stderr, flush=True)
+
+
+def _save_landmarks(landmarks: dict[str, Any]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {LANDMARKS_TABLE} (data TEXT NOT NULL)")
+        cursor.execute(f"DELETE FROM {LANDMARKS_TABLE}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {LANDMARKS_TABLE} (data) VALUES (%s)",  # noqa: S608
+            [json.dumps(landmarks)],
+        )
+
+
+def _load_landmarks() -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT data FROM {LANDMARKS_TABLE}")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        raise SystemExit("--skip-generate: this database holds no generated dataset")
+    return dict(json.loads(row[0]))
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _people(landmarks: dict[str, Any]) -> dict[str, Any]:
+    """Each landmark person's user, session cookie and API token."""
+    from django.conf import settings
+    from django.test import Client
+
+    from cercle.core import services
+    from cercle.core.models import User
+
+    people: dict[str, Any] = {"anonymous": {"cookie": "", "token": "", "user": None}}
+    for who in ("steward", "consultant", "member", "evaluator"):
+        user = User.objects.get(email__iexact=landmarks[f"{who}_email"])
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        token = services.api_token_create(actor=user, name=f"bench {who}")[1]
+        people[who] = {
+            "cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
+            "token": token,
+            "user": user,
+        }
+    return people
+
+
+def _headers(person: dict[str, Any], kind: str) -> dict[str, str]:
+    from bench.harness.pages import API
+
+    if kind == API:
+        return {"Authorization": f"Bearer {person['token']}"} if person["token"] else {}
+    return {"Cookie": person["cookie"]} if person["cookie"] else {}
+
+
+def count_queries(landmarks: dict[str, Any], people: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each page fetched twice in-process (the first fills the per-process caches); the
+    second is counted."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.harness.pages import PAGES
+
+    rows = []
+    for page in PAGES:
+        url = page.url(landmarks)
+        headers = _headers(people[page.who], page.kind)
+        client = Client(headers=headers)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        rows.append(
+            {
+                "key": page.key,
+                "name": page.name,
+                "kind": page.kind,
+                "who": page.who,
+                "url": url,
+                "headers": headers,
+                "status": response.status_code,
+                "bytes": len(response.content),
+                "queries": len(queries),
+            }
+        )
+        _log(f"{page.key}: {response.status_code}, {len(queries)} queries")
+    return rows
+
+
+def ceiling_queries() -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get("/_bench/ceiling/?size=10000")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/_bench/ceiling/?size=10000")
+    assert response.status_code == 200
+    assert len(response.content) == 10000
+    return len(queries)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.harness.prepare")
+    parser.add_argument("--scale", type=float, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--dataset", default="bench.dataset")
+    parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--skip-ledger", action="store_true")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # production's cache (rate limits)
+    from cercle.network.models import Territory
+    from cercle.network.territories import territories_load
+
+    if not Territory.objects.exists():
+        territories_load()
+    timings["migrate_seconds"] = time.perf_counter() - started
+
+    dataset = importlib.import_module(args.dataset)
+    if args.skip_generate:
+        landmarks = _load_landmarks()
+    else:
+        started = time.perf_counter()
+        generated = dataset.generate(scale=args.scale, seed=args.seed, progress=_log)
+        timings["generate_seconds"] = time.perf_counter() - started
+        landmarks = dataclasses.asdict(generated)
+        _save_landmarks(landmarks)
+
+    started = time.perf_counter()
+    problems = list(dataset.check_invariants())
+    timings["invariants_seconds"] = time.perf_counter() - started
+    result: dict[str, Any] = {"scale": args.scale, "landmarks": landmarks, "invariants": problems}
+    if problems:
+        for problem in problems:
+            _log(f"INVARIANT BROKEN: {problem}")
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, indent=2, default=str)
+        return INVARIANTS_BROKEN
+
+    started = time.perf_counter()
+    _analyze()
+    timings["analyze_seconds"] = time.perf_counter() - started
+
+    people = _people(landmarks)
+    result["ceiling_queries"] = ceiling_queries()
+    result["pages"] = count_queries(landmarks, people)
+    if not args.skip_ledger:
+        from bench.harness import ledger
+
+        started = time.perf_counter()
+        result["ledger"] = ledger.compare(int(landmarks["year"]))
+        timings["ledger_seconds"] = time.perf_counter() - started
+    result["timings"] = timings
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=2, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
