@@ -25,7 +25,7 @@ from tests.factories.core import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Every column the hash covers; the row's own id is not part of the record's content.
+# Every stored column of an entry; the row's own id is not part of the record's content.
 CHAINED_FIELDS = [
     "seq",
     "uuid",
@@ -36,6 +36,9 @@ CHAINED_FIELDS = [
     "object_id",
     "object_label",
     "payload",
+    "content_digest",
+    "digest_salt",
+    "redacted",
     "visibility",
     "created_at",
     "prev_hash",
@@ -106,6 +109,10 @@ def record_all(specs: list[dict[str, Any]]) -> list[JournalEntry]:
     ]
 
 
+def _other_hex(value: str) -> str:
+    return ("1" if value[:1] != "1" else "2") + value[1:]
+
+
 def flipped(entry: JournalEntry, field: str) -> Any:
     """A different value for one field of an entry."""
     other_user = User.objects.exclude(pk=getattr(entry, f"{field}_id", None)).first()
@@ -122,6 +129,9 @@ def flipped(entry: JournalEntry, field: str) -> Any:
         "payload": lambda: (
             {**entry.payload, "flipped": True} if "flipped" not in entry.payload else {}
         ),
+        "content_digest": lambda: _other_hex(entry.content_digest),
+        "digest_salt": lambda: _other_hex(entry.digest_salt),
+        "redacted": lambda: not entry.redacted,
         "visibility": lambda: visibilities[
             (visibilities.index(entry.visibility) + 1) % len(visibilities)
         ],

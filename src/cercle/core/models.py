@@ -110,7 +110,9 @@ class JournalEntry(models.Model):
 
     `seq` is the position in the chain; `hash` covers every field and the previous
     hash, so an edited, deleted or re-ordered row breaks the chain (see
-    `cercle.core.journal.verify`).
+    `cercle.core.journal.verify`). The content that may name a person (`object_label`,
+    `payload`) is covered through `content_digest`, so erasing a person can rewrite it
+    (`redacted`) without breaking the chain (decision 0015).
     """
 
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
@@ -139,6 +141,13 @@ class JournalEntry(models.Model):
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
     created_at = models.DateTimeField(_("time"), editable=False)
+    # sha256 of (digest_salt, object_label, payload) as recorded; chained instead of them.
+    content_digest = models.CharField(max_length=64, editable=False, default="")
+    # Random per entry and emptied on erasure, so the digest cannot be matched against
+    # guessed names afterwards.
+    digest_salt = models.CharField(max_length=32, editable=False, default="", blank=True)
+    # Set only by `journal.redact`, listed by the later `person.erased` entry.
+    redacted = models.BooleanField(_("redacted"), default=False, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
 
