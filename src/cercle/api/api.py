@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
-from cercle.api.errors import install_error_handlers
+from cercle.api.errors import document_errors, install_error_handlers
 from cercle.commons.api import router as commons_router
 from cercle.core.api import router as core_router
 from cercle.core.api_auth import TokenAuth
@@ -15,7 +17,15 @@ from cercle.missions.api import router as missions_router
 from cercle.network.api import router as network_router
 from cercle.reciprocity.api import router as reciprocity_router
 
-api = NinjaAPI(
+
+class CercleAPI(NinjaAPI):
+    """The document also lists the error answers every operation may give (one shape)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = CercleAPI(
     title="Cercle API",
     version="1",
     description=(

@@ -107,3 +107,66 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, _body(str(exc)), status=exc.status_code)
+
+
+# ---------------------------------------------------------------- the errors in the schema
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"title": "Detail", "type": "string"},
+        "errors": {
+            "title": "Errors",
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["detail", "errors"],
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "The request cannot be read (a malformed body, a NUL character).",
+    "401": "The API token is wrong or revoked, or the operation needs one.",
+    "403": "The caller is not allowed to do this.",
+    "404": "No such object, or not visible to the caller.",
+    "409": "The object's state forbids this now (a transition, a deadline, a duplicate).",
+    "422": "The request is not valid: the errors name the fields.",
+    "429": "Too many attempts; try again in a few minutes.",
+}
+# Operations behind a rate limit (see `cercle.core.ratelimit`).
+RATE_LIMITED = {("post", "/api/v1/requests/public")}
+
+
+def _error_codes(method: str, path: str, operation: dict[str, Any]) -> list[str]:
+    """The error answers an operation can give, from the handlers above and the
+    middleware: any request can be unreadable (400), any token refused (401), any service
+    can refuse the actor (403) or not find an object named in the path, the body or the
+    query (404); a parameter or a body can be invalid (422); a write may meet a state
+    that forbids it (409)."""
+    codes = ["400", "401", "403", "404"]
+    if operation.get("parameters") or "requestBody" in operation:
+        codes.append("422")
+    if method != "get":
+        codes.append("409")
+    if (method, path) in RATE_LIMITED:
+        codes.append("429")
+    return codes
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the one error shape, and the error statuses each operation may answer, to an
+    OpenAPI document (so that clients and schemathesis know them)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in _error_codes(method, path, operation):
+                responses.setdefault(
+                    code,
+                    {
+                        "description": _ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return schema

@@ -17,7 +17,7 @@ from cercle.core.api import authenticated_user
 router = Router(tags=["commons"])
 
 
-class PersonRefOut(Schema):
+class CommonsPersonRefOut(Schema):
     slug: str
     name: str = Field(alias="full_name")
 
@@ -28,7 +28,7 @@ class CommonOut(Schema):
     name: str
     url: str
     purpose: str
-    stewards: list[PersonRefOut]
+    stewards: list[CommonsPersonRefOut]
     expected_in_kind: str
     expected_in_euros: str
     suggested_share_percent: Decimal | None

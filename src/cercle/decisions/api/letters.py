@@ -148,7 +148,7 @@ class ReviewIn(Schema):
     summary: str
 
 
-class CriterionOut(Schema):
+class ReadingCriterionOut(Schema):
     id: UUID = Field(alias="uuid")
     title: str
     description: str
@@ -156,7 +156,7 @@ class CriterionOut(Schema):
     is_active: bool
 
 
-class CriterionIn(Schema):
+class ReadingCriterionIn(Schema):
     title: str = Field(max_length=200)
     description: str = ""
 
@@ -167,7 +167,7 @@ class CriterionPatch(Schema):
     is_active: bool | None = None
 
 
-class MoveIn(Schema):
+class ReadingCriterionMoveIn(Schema):
     direction: Literal["up", "down"]
 
 
@@ -325,7 +325,7 @@ def letter_dossier(request: HttpRequest, uuid: UUID) -> FileResponse:
 # ---------------------------------------------------------------- reading criteria
 
 
-@router.get("/reading-criteria", response=list[CriterionOut])
+@router.get("/reading-criteria", response=list[ReadingCriterionOut])
 @paginate(Pagination)
 def list_criteria(request: HttpRequest, active: bool | None = None) -> Any:
     """Public: the association's reading criteria, in order."""
@@ -333,15 +333,15 @@ def list_criteria(request: HttpRequest, active: bool | None = None) -> Any:
     return criteria if active is None else criteria.filter(is_active=active)
 
 
-@router.post("/reading-criteria", response={201: CriterionOut})
-def create_criterion(request: HttpRequest, payload: CriterionIn) -> Status[ReadingCriterion]:
+@router.post("/reading-criteria", response={201: ReadingCriterionOut})
+def create_criterion(request: HttpRequest, payload: ReadingCriterionIn) -> Status[ReadingCriterion]:
     criterion = criteria_services.reading_criterion_create(
         actor=authenticated_user(request), title=payload.title, description=payload.description
     )
     return Status(201, criterion)
 
 
-@router.patch("/reading-criteria/{uuid}", response=CriterionOut)
+@router.patch("/reading-criteria/{uuid}", response=ReadingCriterionOut)
 def update_criterion(request: HttpRequest, uuid: UUID, payload: CriterionPatch) -> Any:
     user = authenticated_user(request)
     check_can_manage_criteria(user)
@@ -362,8 +362,8 @@ def update_criterion(request: HttpRequest, uuid: UUID, payload: CriterionPatch) 
     return criterion
 
 
-@router.post("/reading-criteria/{uuid}/move", response=CriterionOut)
-def move_criterion(request: HttpRequest, uuid: UUID, payload: MoveIn) -> Any:
+@router.post("/reading-criteria/{uuid}/move", response=ReadingCriterionOut)
+def move_criterion(request: HttpRequest, uuid: UUID, payload: ReadingCriterionMoveIn) -> Any:
     user = authenticated_user(request)
     criterion = selectors.reading_criterion_get(uuid=uuid)
     criteria_services.reading_criterion_move(

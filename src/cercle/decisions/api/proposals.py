@@ -118,12 +118,12 @@ class StandAsideOut(Schema):
         return stand_aside.recorded_by.slug
 
 
-class PersonRefOut(Schema):
+class ProposalPersonRefOut(Schema):
     slug: str
     name: str = Field(alias="full_name")
 
 
-class ResultsOut(Schema):
+class ProposalResultsOut(Schema):
     hidden: bool = Field(description="Results are hidden from everyone until the vote closes.")
     counted_voters: int
     eligible_count: int
@@ -132,7 +132,7 @@ class ResultsOut(Schema):
     options: list[OptionResultOut]
     blocks: list[BlockOut]
     stand_asides: list[StandAsideOut]
-    not_voted: list[PersonRefOut]
+    not_voted: list[ProposalPersonRefOut]
 
 
 class OutcomeOut(Schema):
@@ -147,7 +147,7 @@ class OutcomeOut(Schema):
 
 
 class ProposalDetailOut(ProposalOut):
-    results: ResultsOut = Field(alias="api_results")
+    results: ProposalResultsOut = Field(alias="api_results")
     outcomes: list[OutcomeOut] = Field(alias="api_outcomes", description="Latest first.")
 
 

@@ -117,7 +117,7 @@ class ThreadIn(Schema):
     body: str = Field("", max_length=MAX_BODY_LENGTH, description="Markdown.")
 
 
-class CommentOut(Schema):
+class ThreadCommentOut(Schema):
     id: UUID = Field(alias="uuid")
     thread: UUID
     parent: UUID | None
@@ -153,7 +153,7 @@ class CommentOut(Schema):
         return comment.deleted_at is not None
 
 
-class CommentIn(Schema):
+class ThreadCommentIn(Schema):
     body: str = Field(max_length=MAX_BODY_LENGTH, description="Markdown.")
     parent: UUID | None = Field(None, description="The comment this one answers.")
 
@@ -306,15 +306,15 @@ def mark_thread_read(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
 # ---------------------------------------------------------------- comments
 
 
-@router.get("/threads/{uuid}/comments", response=list[CommentOut])
+@router.get("/threads/{uuid}/comments", response=list[ThreadCommentOut])
 @paginate(Pagination)
 def list_comments(request: HttpRequest, uuid: UUID) -> Any:
     thread = selectors.thread_get(actor=request.user, thread_id=uuid)
     return selectors.comment_list(thread=thread)
 
 
-@router.post("/threads/{uuid}/comments", response={201: CommentOut})
-def add_comment(request: HttpRequest, uuid: UUID, payload: CommentIn) -> Status[Comment]:
+@router.post("/threads/{uuid}/comments", response={201: ThreadCommentOut})
+def add_comment(request: HttpRequest, uuid: UUID, payload: ThreadCommentIn) -> Status[Comment]:
     user = authenticated_user(request)
     thread = selectors.thread_get(actor=user, thread_id=uuid)
     parent = None
@@ -328,7 +328,7 @@ def add_comment(request: HttpRequest, uuid: UUID, payload: CommentIn) -> Status[
     return Status(201, comment)
 
 
-@router.patch("/comments/{uuid}", response=CommentOut)
+@router.patch("/comments/{uuid}", response=ThreadCommentOut)
 def edit_comment(request: HttpRequest, uuid: UUID, payload: CommentPatch) -> Comment:
     user = authenticated_user(request)
     comment = selectors.comment_get(actor=user, comment_id=uuid)

@@ -102,12 +102,12 @@ def update_menu_item(request: HttpRequest, item_id: UUID, payload: MenuItemPatch
     return menu_services.menu_item_update(actor=user, item=item, **changes)
 
 
-class MoveIn(Schema):
+class MenuItemMoveIn(Schema):
     direction: Literal["up", "down"] = Field(description="up or down, one place")
 
 
 @router.post("/menu-items/{item_id}/move", response=MenuItemOut)
-def move_menu_item(request: HttpRequest, item_id: UUID, payload: MoveIn) -> MenuItem:
+def move_menu_item(request: HttpRequest, item_id: UUID, payload: MenuItemMoveIn) -> MenuItem:
     """Move an item one place up or down in its section; positions become 1, 2, 3…"""
     user = authenticated_user(request)
     item = selectors.menu_item_get(uuid=item_id)
@@ -133,7 +133,7 @@ class ChoiceOut(Schema):
         return choice.item.uuid
 
 
-class CommentOut(Schema):
+class ContractCommentOut(Schema):
     id: UUID = Field(alias="uuid")
     author: str
     body: str
@@ -189,7 +189,7 @@ class ContractVersionOut(ContractOut):
 
 class ContractDetailOut(ContractOut):
     choices: list[ChoiceOut]
-    comments: list[CommentOut]
+    comments: list[ContractCommentOut]
 
     @staticmethod
     def resolve_choices(contract: AdhesionContract) -> list[ContractChoice]:
@@ -209,23 +209,23 @@ class ContractStartIn(Schema):
     )
 
 
-class ChoiceIn(Schema):
+class ContractChoiceIn(Schema):
     item: UUID
     free_text: str = Field("", max_length=5000)
 
 
 class ContractPatch(Schema):
     motivation: str | None = Field(None, max_length=5000)
-    choices: list[ChoiceIn] | None = Field(
+    choices: list[ContractChoiceIn] | None = Field(
         None, description="Replaces every choice; `free_text` is required for “other” items."
     )
 
 
-class CommentIn(Schema):
+class ContractCommentIn(Schema):
     body: str = Field(max_length=5000)
 
 
-class RefuseIn(Schema):
+class ContractRefuseIn(Schema):
     reason: str = Field(max_length=5000)
 
 
@@ -305,8 +305,10 @@ def submit_contract(request: HttpRequest, contract_id: UUID) -> AdhesionContract
     return _detail(request, contract_id)
 
 
-@router.post("/contracts/{contract_id}/comments", response={201: CommentOut})
-def comment_contract(request: HttpRequest, contract_id: UUID, payload: CommentIn) -> Status[Any]:
+@router.post("/contracts/{contract_id}/comments", response={201: ContractCommentOut})
+def comment_contract(
+    request: HttpRequest, contract_id: UUID, payload: ContractCommentIn
+) -> Status[Any]:
     comment = services.contract_comment(
         actor=authenticated_user(request),
         contract=_detail(request, contract_id),
@@ -324,7 +326,9 @@ def validate_contract(request: HttpRequest, contract_id: UUID) -> AdhesionContra
 
 
 @router.post("/contracts/{contract_id}/refuse", response=ContractDetailOut)
-def refuse_contract(request: HttpRequest, contract_id: UUID, payload: RefuseIn) -> AdhesionContract:
+def refuse_contract(
+    request: HttpRequest, contract_id: UUID, payload: ContractRefuseIn
+) -> AdhesionContract:
     services.contract_refuse(
         actor=authenticated_user(request),
         contract=_detail(request, contract_id),

@@ -34,7 +34,7 @@ router = Router(tags=["missions"])
 # ---------------------------------------------------------------- schemas
 
 
-class TeamMemberOut(Schema):
+class MissionTeamMemberOut(Schema):
     slug: str
     name: str
     role: str
@@ -48,7 +48,7 @@ class MissionOut(Schema):
     lead: str
     lead_name: str
     team: str
-    members: list[TeamMemberOut]
+    members: list[MissionTeamMemberOut]
     amount_ht: Decimal = Field(description="€ HT")
     awarded_at: datetime
     started_at: datetime | None

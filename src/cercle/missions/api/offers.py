@@ -23,7 +23,7 @@ router = Router(tags=["offers"])
 # ---------------------------------------------------------------- schemas
 
 
-class CommonsLineOut(Schema):
+class OfferCommonsLineOut(Schema):
     common: str
     common_name: str
     amount_ht: Decimal
@@ -44,7 +44,7 @@ class OfferOut(Schema):
     days: Decimal | None = None
     method: str | None = None
     references: str | None = None
-    commons_lines: list[CommonsLineOut] | None = None
+    commons_lines: list[OfferCommonsLineOut] | None = None
     has_method_file: bool | None = None
     has_anonymised_method_file: bool | None = None
     name_warnings: list[str] | None = Field(

@@ -35,7 +35,7 @@ PUBLIC_RATE = {"limit": 5, "window_seconds": 3600}
 # ---------------------------------------------------------------- schemas
 
 
-class CriterionOut(Schema):
+class RequestCriterionOut(Schema):
     position: int
     name: str
     weight: int
@@ -102,7 +102,7 @@ class RequestDetailOut(RequestOut):
     selection_mode: str
     price_rule: str
     qualified_at: datetime.datetime | None
-    criteria: list[CriterionOut]
+    criteria: list[RequestCriterionOut]
     documents: list[DocumentOut]
     positioned: list[PositionedOut]
 
@@ -176,7 +176,7 @@ class ConfirmIn(Schema):
     token: str = Field(max_length=2000)
 
 
-class CriterionIn(Schema):
+class RequestCriterionIn(Schema):
     name: str = Field(max_length=200)
     weight: int = Field(ge=-1000, le=1000)
     is_price: bool = False
@@ -187,7 +187,7 @@ class QualifyIn(Schema):
     subsidiarity_note: str = Field("", max_length=5000)
     selection_mode: SelectionMode
     price_rule: PriceRule = PriceRule.PROPORTIONAL
-    criteria: list[CriterionIn] = Field(max_length=50)
+    criteria: list[RequestCriterionIn] = Field(max_length=50)
     offers_deadline: datetime.datetime
 
 

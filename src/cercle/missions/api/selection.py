@@ -44,13 +44,13 @@ class ClientLinkOut(Schema):
     valid_days: int
 
 
-class CommonsLineOut(Schema):
+class SelectionCommonsLineOut(Schema):
     common: str
     amount_ht: Decimal
     purpose: str
 
 
-class TeamMemberOut(Schema):
+class SelectionTeamMemberOut(Schema):
     name: str
     role: str
 
@@ -59,12 +59,12 @@ class ClientOfferOut(Schema):
     id: UUID = Field(alias="uuid")
     label: str
     team: str
-    members: list[TeamMemberOut]
+    members: list[SelectionTeamMemberOut]
     price_ht: Decimal
     days: Decimal
     method: str
     references: str
-    commons: list[CommonsLineOut]
+    commons: list[SelectionCommonsLineOut]
 
     @staticmethod
     def resolve_team(offer: Offer) -> str:
@@ -85,7 +85,7 @@ class ClientOfferOut(Schema):
         ]
 
 
-class ChoiceIn(Schema):
+class ClientChoiceIn(Schema):
     token: str = Field(max_length=2000)
     offer: UUID
     reasons: str = Field(max_length=5000)
@@ -186,7 +186,7 @@ class AnonymisedCommonsOut(Schema):
     purpose: str
 
 
-class AnonymisedOfferOut(Schema):
+class SelectionAnonymisedOfferOut(Schema):
     label: str
     price_ht: Decimal
     days: Decimal
@@ -197,7 +197,7 @@ class AnonymisedOfferOut(Schema):
     file_name: str
 
 
-class CriterionOut(Schema):
+class SelectionCriterionOut(Schema):
     position: int
     name: str
     weight: int
@@ -215,8 +215,8 @@ class EvaluationOut(Schema):
     ties_declared: bool
     submitted: bool
     teams_to_declare: list[TeamToDeclareOut]
-    criteria: list[CriterionOut]
-    offers: list[AnonymisedOfferOut]
+    criteria: list[SelectionCriterionOut]
+    offers: list[SelectionAnonymisedOfferOut]
     marks: list[MarkOut]
     missing: list[str]
 
@@ -238,7 +238,7 @@ class ResultOut(Schema):
     lines: list[ResultLineOut]
 
 
-class ResultsOut(Schema):
+class SelectionResultsOut(Schema):
     revealed_at: datetime | None
     evaluators: list[str]
     counted_evaluators: int
@@ -316,7 +316,7 @@ def client_offers(request: HttpRequest, uuid: UUID, token: str = "") -> Any:
     response={201: AwardOut, 403: ErrorOut},
     auth=None,
 )
-def client_choose(request: HttpRequest, uuid: UUID, payload: ChoiceIn) -> Any:
+def client_choose(request: HttpRequest, uuid: UUID, payload: ClientChoiceIn) -> Any:
     """No login: the client chooses one offer and says why (once)."""
     support_request = selectors.request_get(uuid=uuid)
 
@@ -424,7 +424,7 @@ def submit_evaluation(request: HttpRequest, uuid: UUID) -> Evaluator:
 # ---------------------------------------------------------------- results and award
 
 
-@router.get("/requests/{uuid}/results", response=ResultsOut)
+@router.get("/requests/{uuid}/results", response=SelectionResultsOut)
 def get_results(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     """Stewards once revealed, the circle after the award: ranking with identities."""
     user = authenticated_user(request)

@@ -45,7 +45,7 @@ class PositioningIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class MemberOut(Schema):
+class TeamMembershipOut(Schema):
     person: str
     person_name: str
     role: str
@@ -69,7 +69,7 @@ class TeamOut(Schema):
     lead: str
     created_at: datetime
     dissolved_at: datetime | None
-    members: list[MemberOut]
+    members: list[TeamMembershipOut]
 
     @staticmethod
     def resolve_request(team: Team) -> UUID:
@@ -235,7 +235,7 @@ def dissolve_team(request: HttpRequest, team_id: UUID) -> Any:
     return selectors.team_get_by_uuid(actor=user, team_uuid=team_id)
 
 
-@router.post("/teams/{team_id}/invitations", response={201: MemberOut})
+@router.post("/teams/{team_id}/invitations", response={201: TeamMembershipOut})
 def invite_member(request: HttpRequest, team_id: UUID, payload: InvitationIn) -> Any:
     user = authenticated_user(request)
     team = selectors.team_get_by_uuid(actor=user, team_uuid=team_id)
@@ -252,19 +252,19 @@ def _member(request: HttpRequest, team_id: UUID, slug: str) -> tuple[Any, TeamMe
     return user, selectors.member_get(actor=user, team=team, person_slug=slug)
 
 
-@router.post("/teams/{team_id}/members/{slug}/accept", response=MemberOut)
+@router.post("/teams/{team_id}/members/{slug}/accept", response=TeamMembershipOut)
 def accept_invitation(request: HttpRequest, team_id: UUID, slug: str) -> Any:
     user, member = _member(request, team_id, slug)
     return services.team_member_accept(actor=user, member=member)
 
 
-@router.post("/teams/{team_id}/members/{slug}/decline", response=MemberOut)
+@router.post("/teams/{team_id}/members/{slug}/decline", response=TeamMembershipOut)
 def decline_invitation(request: HttpRequest, team_id: UUID, slug: str) -> Any:
     user, member = _member(request, team_id, slug)
     return services.team_member_decline(actor=user, member=member)
 
 
-@router.post("/teams/{team_id}/members/{slug}/remove", response={200: MemberOut, 204: None})
+@router.post("/teams/{team_id}/members/{slug}/remove", response={200: TeamMembershipOut, 204: None})
 def remove_member(request: HttpRequest, team_id: UUID, slug: str) -> Any:
     """The lead removes a member or withdraws an invitation (204); a member leaves."""
     user, member = _member(request, team_id, slug)

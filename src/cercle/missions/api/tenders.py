@@ -96,11 +96,11 @@ class InterestIn(Schema):
     kind: InterestKind
 
 
-class CommentIn(Schema):
+class TenderCommentIn(Schema):
     text: str = Field(max_length=5000)
 
 
-class CommentOut(Schema):
+class TenderCommentOut(Schema):
     author: str
     author_name: str
     text: str
@@ -204,7 +204,7 @@ def remove_interest(request: HttpRequest, uuid: UUID) -> Status[None]:
     return _remove_interest(request, uuid)
 
 
-@router.get("/tenders/{uuid}/comments", response=list[CommentOut])
+@router.get("/tenders/{uuid}/comments", response=list[TenderCommentOut])
 @paginate(Pagination)
 def list_comments(request: HttpRequest, uuid: UUID) -> Any:
     user = authenticated_user(request)
@@ -212,8 +212,8 @@ def list_comments(request: HttpRequest, uuid: UUID) -> Any:
     return selectors.tender_comment_list(actor=user, tender=tender)
 
 
-@router.post("/tenders/{uuid}/comments", response={201: CommentOut})
-def post_comment(request: HttpRequest, uuid: UUID, payload: CommentIn) -> Status[Any]:
+@router.post("/tenders/{uuid}/comments", response={201: TenderCommentOut})
+def post_comment(request: HttpRequest, uuid: UUID, payload: TenderCommentIn) -> Status[Any]:
     user = authenticated_user(request)
     tender = selectors.tender_get(actor=user, uuid=uuid)
     return Status(201, services.tender_comment_post(actor=user, tender=tender, text=payload.text))

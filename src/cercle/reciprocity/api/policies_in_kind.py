@@ -88,7 +88,7 @@ class ValidateIn(Schema):
     hour_value: Decimal | None = Field(None, description="€ an hour, to value these hours.")
 
 
-class RefuseIn(Schema):
+class InKindRefuseIn(Schema):
     reason: str
 
 
@@ -207,7 +207,7 @@ def validate_in_kind(request: HttpRequest, uuid: UUID, payload: ValidateIn) -> I
 
 
 @router.post("/in-kind-contributions/{uuid}/refuse", response=InKindOut)
-def refuse_in_kind(request: HttpRequest, uuid: UUID, payload: RefuseIn) -> InKindContribution:
+def refuse_in_kind(request: HttpRequest, uuid: UUID, payload: InKindRefuseIn) -> InKindContribution:
     user = authenticated_user(request)
     entry = selectors.in_kind_get(actor=user, uuid=uuid)
     services.in_kind_refuse(actor=user, entry=entry, reason=payload.reason)

@@ -258,7 +258,7 @@ def get_steward_dashboard(request: HttpRequest, filters: Query[DashboardFilter])
 # --- The yearly report ----------------------------------------------------------------------
 
 
-class TerritoryOut(Schema):
+class ReportTerritoryOut(Schema):
     code: str
     name: str
     missions: int
@@ -312,7 +312,7 @@ class QualityOut(Schema):
         ]
 
 
-class ConcentrationOut(Schema):
+class ReportConcentrationOut(Schema):
     consultants: int
     top_count: int = Field(description="The top 20% of consultants (at least one).")
     top_value_share: Decimal | None
@@ -324,8 +324,8 @@ class YearlyReportOut(Schema):
     year: int
     missions: int
     value_ht: Decimal = Field(alias="value")
-    regions: list[TerritoryOut]
-    departments: list[TerritoryOut]
+    regions: list[ReportTerritoryOut]
+    departments: list[ReportTerritoryOut]
     departments_count: int
     policies: list[PolicyOut]
     unsplit_paid: Decimal = Field(description="Paid on declarations not split per mission.")
@@ -342,7 +342,7 @@ class YearlyReportOut(Schema):
     in_kind_hours: Decimal
     animation_hours: Decimal
     quality: QualityOut
-    concentration: ConcentrationOut
+    concentration: ReportConcentrationOut
 
 
 @router.get("/reports/{year}", response=YearlyReportOut)
