@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,8 +30,22 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("CERCLE_TESTING", False) or "pytest" in sys.modules
-# A fixed key is only acceptable on a developer's machine; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Production: DEBUG off and a database named by DATABASE_URL. Without DATABASE_URL this is
+# a developer's machine (`make run`, `make lint`), where the SQLite file of var/ is used.
+PRODUCTION = not DEBUG and not TESTING and bool(os.environ.get("DATABASE_URL"))
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105
+# A fixed key is only acceptable on a developer's machine: it signs sessions, password
+# reset links, unsubscribe links and the clients' links, so production refuses to start
+# without its own.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off and a DATABASE_URL, Cercle refuses to "
+            "start with the development key: set SECRET_KEY to a long random value, e.g. "
+            "the output of `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    SECRET_KEY = DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -50,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "cercle.core",
     "cercle.network",
     "cercle.membership",
@@ -63,6 +81,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "cercle.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,7 +170,24 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+# Rate limits of the account pages (django-allauth, on the shared cache below); each rule
+# is "attempts/period/per". Tests switch them off, except the tests of the limits.
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
+    False
+    if TESTING
+    else {
+        "login": "30/m/ip",
+        # A wrong password: 10 a minute from one address, 5 per 5 minutes on one account.
+        "login_failed": "10/m/ip,5/300s/key",
+        "signup": "10/m/ip,50/h/ip",
+        "reset_password": "10/m/ip,3/m/key,10/h/key",
+        "reset_password_from_key": "20/m/ip",
+        "change_password": "5/m/user",
+        "manage_email": "10/m/user",
+        "reauthenticate": "10/m/user",
+        "confirm_email": "1/180s/key",
+    }
+)
 ACCOUNT_ADAPTER = "cercle.network.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "cercle.network.accounts.SignupForm"
 LOGIN_URL = "account_login"
@@ -209,14 +245,101 @@ TASKS = {
     }
 }
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# ---------------------------------------------------------------- security
+# TLS is terminated by the reverse proxy of the deploy guide (nginx or Caddy), which sends
+# X-Forwarded-Proto; BEHIND_HTTPS_PROXY=1 tells Django to trust that header, and only then.
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Django redirects plain HTTP to HTTPS itself too (the proxy should already have done it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
+# HSTS: browsers refuse plain HTTP for a year once they have seen the site over HTTPS.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to HTTPS in the browsers' built-in lists: the
+# operator's decision, off by default; check --deploy's reminder (W021) is silenced
+# below while it is off, on purpose.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_HTTPS_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Cookies: never readable by scripts, sent over HTTPS only (SECURE_COOKIES=0 for plain
+# HTTP on a test machine), not sent along with cross-site subrequests or posts.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # htmx takes the token from <body hx-headers>, not the cookie
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp), enforced: scripts and styles come from our own
+# static files only (no inline <script>, no style="" attribute, no event handler
+# attribute, no eval: htmx is configured by <meta name="htmx-config"> in base.html);
+# images may be data: URIs (the API docs' icons); nothing may frame the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Client addresses, for the rate limits: behind the proxy, REMOTE_ADDR is the proxy's own
+# address; the client's is the last one the proxy appended to X-Forwarded-For. Count the
+# proxies you run (one: nginx), never more, or clients could choose their address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_HTTPS_PROXY else "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# The cache holds the rate limits' counters, so it must be shared by every web worker:
+# the database (table made by `manage.py createcachetable`) by default in production, a
+# Redis server with CACHE_URL=redis://host:6379/0 if you run one; in memory (one per
+# process) on a developer's machine and in tests.
+CACHE_URL = os.environ.get("CACHE_URL", "db://cercle_cache" if PRODUCTION else "locmem://")
+
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    scheme, _sep, rest = url.partition("://")
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "cercle",
+        }
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "cercle_cache",
+        }
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "memcached":
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": rest,
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r}: use locmem://, db://<table>, redis://host:port/db or "
+        "memcached://host:port."
+    )
+
+
+CACHES = {"default": cache_from_url(CACHE_URL)}
 
 NINJA_PAGINATION_PER_PAGE = 50
 PAGE_SIZE = 25

@@ -5,7 +5,9 @@ Fixtures and helpers for tests in this directory:
 - `browser` (session): one headless Chromium, `/usr/bin/chromium`, never a downloaded one.
 - `page`: a fresh browser context (no cookies) whose relative URLs go to pytest-django's
   `live_server`; it fails the test if the page raised a JavaScript error, the server
-  answered 5xx or a static file was missing.
+  answered 5xx, a static file was missing or the browser refused something under the
+  Content-Security-Policy (its `securitypolicyviolation` events and "Refused to…" console
+  messages are kept in `page.csp_violations`, which the tour reads page by page).
 - `assert_accessible(page)`: runs axe on the current page and fails listing every
   violation (rule id, impact, help, the CSS targets of each node).
 - `log_in(page, email, password=PASSWORD)`: logs in through the login form.
@@ -121,9 +123,12 @@ def page(browser: Any, live_server: Any, e2e_db: None) -> Iterator[Any]:
     """
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(15_000)
+    violations = record_csp_violations(context)
     new_page = context.new_page()
+    new_page.csp_violations = violations
     problems: list[str] = []
     new_page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    new_page.on("console", lambda message: _csp_console(message, violations))
 
     def check(response: Any) -> None:
         broken_asset = response.status >= 400 and "/static/" in response.url
@@ -133,7 +138,41 @@ def page(browser: Any, live_server: Any, e2e_db: None) -> Iterator[Any]:
     new_page.on("response", check)
     yield new_page
     context.close()
+    problems.extend(violations)
     assert not problems, "\n".join(problems)
+
+
+# Reported from the page by an init script, which Playwright runs in every document
+# before the page's own scripts and outside its Content-Security-Policy.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", event => {
+    window.cercleCspViolation([
+        event.violatedDirective, event.blockedURI, event.sourceFile || "",
+        event.lineNumber || 0, event.sample || "", document.location.pathname,
+    ]);
+}, true);"""
+
+
+def record_csp_violations(context: Any) -> list[str]:
+    """Every Content-Security-Policy violation in the context's pages, as text."""
+    violations: list[str] = []
+
+    def report(_source: Any, details: list[Any]) -> None:
+        directive, blocked, source, line, sample, path = details
+        where = f" at {source}:{line}" if source else ""
+        what = f" «{sample}»" if sample else ""
+        violations.append(f"CSP violation on {path}: {directive} refused {blocked}{where}{what}")
+
+    context.expose_binding("cercleCspViolation", report)
+    context.add_init_script(CSP_LISTENER)
+    return violations
+
+
+def _csp_console(message: Any, violations: list[str]) -> None:
+    """Chromium also says "Refused to …" in the console; kept in case no event fired."""
+    text = message.text
+    about_csp = "Content Security Policy" in text and text.startswith("Refused to")
+    if about_csp and not any(line.startswith("CSP violation") for line in violations):
+        violations.append(f"CSP console: {text}")
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:

@@ -113,6 +113,7 @@ class Tour:
             self.problems.append(f"{url} answered {response.status} {received}")
 
     def _audit(self, label: str, shows: str) -> None:
+        self._csp(label)
         if self.page.locator("h1").count() != 1:
             self.problems.append(f"{label} has {self.page.locator('h1').count()} h1")
         if shows and self.page.locator(shows).count() == 0:
@@ -124,7 +125,15 @@ class Tour:
                 + format_violations(violations)
             )
 
+    def _csp(self, label: str) -> None:
+        """Content-Security-Policy violations since the last page, taken over from the page
+        fixture (see `tests.e2e.conftest`) so each is reported once, with its page."""
+        violations: list[str] = getattr(self.page, "csp_violations", [])
+        self.problems.extend(f"{label}: {violation}" for violation in violations)
+        violations.clear()
+
     def check(self) -> None:
+        self._csp(self.page.url)
         assert not self.problems, (
             f"{len(self.problems)} problem(s) on {len(self.visited)} page(s):\n"
             + "\n".join(self.problems)
