@@ -102,8 +102,8 @@ def prepare(
 
 def measure(server: Server, pages: list[dict[str, Any]], options: argparse.Namespace) -> None:
     """Latency then throughput of each page, each followed by the ceiling at its size."""
-    for page in pages:  # warm-up: every worker renders every page once or twice
-        for _ in range(2 * options.workers):
+    for page in pages:  # warm-up: every worker renders every page (twice, unless told fewer)
+        for _ in range(min(2 * options.workers, options.requests)):
             load.Fetcher(server.port, page["headers"]).get(page["url"])
     ceilings: dict[int, float] = {}
     for page in pages:
