@@ -145,6 +145,8 @@ def redact(
     entries: Iterable[JournalEntry],
     rewrite: Callable[[str, Any], tuple[str, Any]],
     obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
     payload: dict[str, Any] | None = None,
     subject: User | None = None,
 ) -> JournalEntry:
@@ -180,6 +182,8 @@ def redact(
             actor=actor,
             verb=ERASURE_VERB,
             obj=obj,
+            object_type=object_type,
+            object_id=object_id,
             payload={**(payload or {}), "redacted": listed},
             visibility=Visibility.MEMBERS,
             subject=subject,
