@@ -327,25 +327,31 @@ def score_set(
         parsed.append((offer, criterion, mark, comment))
     if errors:
         raise ValidationError(errors)
-    existing = {(s.offer_id, s.criterion_id): s for s in Score.objects.filter(evaluator=evaluator)}
     to_create: list[Score] = []
     to_update: list[Score] = []
-    for offer, criterion, mark, comment in parsed:
-        score = existing.get((offer.pk, criterion.pk))
-        if score is None:
-            to_create.append(
-                Score(
-                    evaluator=evaluator,
-                    offer=offer,
-                    criterion=criterion,
-                    mark=mark,
-                    comment=comment,
-                )
-            )
-        else:
-            score.mark, score.comment, score.updated_at = mark, comment, timezone.now()
-            to_update.append(score)
     with transaction.atomic():
+        # The evaluator's row orders marks and the submission (which updates that row):
+        # whatever the caller loaded, no mark changes once submitted or revealed, and
+        # two tabs saving at once do not create the same mark twice.
+        _check_can_score(Evaluator.objects.select_for_update().get(pk=evaluator.pk))
+        existing = {
+            (s.offer_id, s.criterion_id): s for s in Score.objects.filter(evaluator=evaluator)
+        }
+        for offer, criterion, mark, comment in parsed:
+            score = existing.get((offer.pk, criterion.pk))
+            if score is None:
+                to_create.append(
+                    Score(
+                        evaluator=evaluator,
+                        offer=offer,
+                        criterion=criterion,
+                        mark=mark,
+                        comment=comment,
+                    )
+                )
+            else:
+                score.mark, score.comment, score.updated_at = mark, comment, timezone.now()
+                to_update.append(score)
         Score.objects.bulk_create(to_create)
         Score.objects.bulk_update(to_update, ["mark", "comment", "updated_at"])
         journal.record(
