@@ -157,6 +157,11 @@ def payment_list(
         qs = qs.filter(
             kind=PaymentKind.CONTRIBUTION, declaration__isnull=True, refund_of__isnull=True
         )
+    return with_refunded(qs).order_by("-paid_on", "-id")
+
+
+def with_refunded(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Annotate `refunded` (€ gross refunded so far) on each payment, in SQL."""
     refunded = (
         Payment.objects.filter(refund_of=OuterRef("pk"))
         .order_by()
@@ -164,9 +169,7 @@ def payment_list(
         .annotate(total=Sum("gross"))
         .values("total")[:1]
     )
-    return qs.annotate(
-        refunded=Coalesce(Subquery(refunded, output_field=MONEY_FIELD), ZERO)
-    ).order_by("-paid_on", "-id")
+    return payments.annotate(refunded=Coalesce(Subquery(refunded, output_field=MONEY_FIELD), ZERO))
 
 
 def payment_get(*, actor: Any, uuid: UUID | str) -> Payment:
@@ -258,14 +261,22 @@ def statement_get(*, actor: Any, year: int | None = None) -> Statement:
     year = year or timezone.localdate().year
     missions, expected = _expected(person, year)
     declarations = list(
-        with_paid(YearlyDeclaration.objects.filter(person=person, year=year)).order_by(
-            "-declared_at", "-id"
-        )
+        with_paid(
+            YearlyDeclaration.objects.select_related("person").filter(person=person, year=year)
+        ).order_by("-declared_at", "-id")
     )
     payments = list(
-        Payment.objects.filter(payer_person=person, paid_on__year=year)
-        .select_related("receipt", "declaration", "common", "refund_of")
-        .order_by("-paid_on", "-id")
+        with_refunded(
+            Payment.objects.filter(payer_person=person, paid_on__year=year).select_related(
+                "receipt",
+                "declaration",
+                "common",
+                "refund_of",
+                "payer_person",
+                "payer_organization",
+                "mission",
+            )
+        ).order_by("-paid_on", "-id")
     )
     statement = Statement(
         person=person,
