@@ -172,22 +172,19 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 # Rate limits of the account pages (django-allauth, on the shared cache below); each rule
 # is "attempts/period/per". Tests switch them off, except the tests of the limits.
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
-    False
-    if TESTING
-    else {
-        "login": "30/m/ip",
-        # A wrong password: 10 a minute from one address, 5 per 5 minutes on one account.
-        "login_failed": "10/m/ip,5/300s/key",
-        "signup": "10/m/ip,50/h/ip",
-        "reset_password": "10/m/ip,3/m/key,10/h/key",
-        "reset_password_from_key": "20/m/ip",
-        "change_password": "5/m/user",
-        "manage_email": "10/m/user",
-        "reauthenticate": "10/m/user",
-        "confirm_email": "1/180s/key",
-    }
-)
+CERCLE_ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # A wrong password: 10 a minute from one address, 5 per 5 minutes on one account.
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "10/m/ip,50/h/ip",
+    "reset_password": "10/m/ip,3/m/key,10/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/180s/key",
+}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else CERCLE_ACCOUNT_RATE_LIMITS
 ACCOUNT_ADAPTER = "cercle.network.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "cercle.network.accounts.SignupForm"
 LOGIN_URL = "account_login"
