@@ -97,3 +97,8 @@ def list_journal(
 from cercle.core.api_notifications import router as notifications_router  # noqa: E402
 
 router.add_router("", notifications_router)
+
+# My data (export, erasure): the privacy package's own router.
+from cercle.core.privacy.api import router as privacy_router  # noqa: E402
+
+router.add_router("", privacy_router)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cercle.core import views, views_notifications
+from cercle.core.privacy import views as privacy_views
 
 app_name = "core"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("compte/jetons/<uuid:token_id>/revoquer/", views.token_revoke, name="token_revoke"),
     path("langue/", views.set_language, name="set_language"),
     *views_notifications.urlpatterns,
+    *privacy_views.urlpatterns,
 ]
