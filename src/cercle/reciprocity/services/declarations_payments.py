@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +160,32 @@ def check_declaration_payable(
         )
 
 
+def check_commons_payable(mission: Mission, common: Common, gross: Decimal | None) -> None:
+    remaining = commons_line_remaining(mission=mission, common=common)
+    if remaining is None:
+        raise ValidationError(
+            {"common": [_("This mission's offer has no budget line for this common.")]}
+        )
+    if gross is not None and gross > remaining:
+        raise ValidationError(
+            {
+                "gross": [
+                    _(
+                        "Only %(remaining)s € HT are left to pay into this common for this "
+                        "mission: %(gross)s € is too much."
+                    )
+                    % {"remaining": remaining, "gross": gross}
+                ]
+            }
+        )
+
+
+def _duplicate_external_id() -> ValidationError:
+    return ValidationError(
+        {"external_id": [_("A payment with this identifier is already recorded.")]}
+    )
+
+
 def payment_draft(
     *,
     kind: Any,
@@ -233,19 +259,7 @@ def payment_draft(
             )
         else:
             payer_person = mission.lead
-            remaining = commons_line_remaining(mission=mission, common=common)
-            if remaining is None:
-                errors.setdefault("common", []).append(
-                    _("This mission's offer has no budget line for this common.")
-                )
-            elif gross_amount is not None and gross_amount > remaining:
-                errors.setdefault("gross", []).append(
-                    _(
-                        "Only %(remaining)s € HT are left to pay into this common for this "
-                        "mission: %(gross)s € is too much."
-                    )
-                    % {"remaining": remaining, "gross": gross_amount}
-                )
+            attempt(check_commons_payable, mission, common, gross_amount)
         declaration = None
     else:
         declaration = None
@@ -341,13 +355,31 @@ def receipt_url(receipt: Receipt) -> str:
 
 def payment_post(*, actor: User | None, draft: PaymentDraft, notify_payer: bool = True) -> Payment:
     """Post a checked payment, number its receipt, settle its declaration. Runs in the
-    caller's transaction (the import posts many in one). No policy check: callers do."""
+    caller's transaction (the import posts many in one). No policy check: callers do.
+
+    The same identifier recorded twice at once is refused by the database's constraint:
+    a `ValidationError` on `external_id`, the payment not recorded."""
+    try:
+        return _payment_post(actor=actor, draft=draft, notify_payer=notify_payer)
+    except IntegrityError as error:
+        if draft.external_id:
+            raise _duplicate_external_id() from error
+        raise
+
+
+def _payment_post(*, actor: User | None, draft: PaymentDraft, notify_payer: bool) -> Payment:
     with transaction.atomic():
         declaration = draft.declaration
         if declaration is not None:
             declaration = YearlyDeclaration.objects.select_for_update().get(pk=declaration.pk)
             # Checked again under the lock: two payments at once cannot overpay.
             check_declaration_payable(declaration, draft.gross)
+        if draft.kind == PaymentKind.COMMONS and draft.mission and draft.common:
+            # The budget line's row orders payments into it: checked again under the lock.
+            OfferCommonsLine.objects.select_for_update().filter(
+                offer_id=draft.mission.offer_id, common=draft.common
+            ).first()
+            check_commons_payable(draft.mission, draft.common, draft.gross)
         sequence = _next_receipt_number(draft.paid_on.year)
         number = f"{draft.paid_on.year}-{sequence:04d}"
         legs = _cash_legs(draft.method, draft.net, draft.fee) + _counterpart_legs(
@@ -442,7 +474,5 @@ def payment_record(*, actor: User, **fields: Any) -> Payment:
         draft.external_id
         and Payment.objects.filter(method=draft.method, external_id=draft.external_id).exists()
     ):
-        raise ValidationError(
-            {"external_id": [_("A payment with this identifier is already recorded.")]}
-        )
+        raise _duplicate_external_id()
     return payment_post(actor=actor, draft=draft)
