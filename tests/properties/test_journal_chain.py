@@ -7,6 +7,7 @@ Each example runs in a transaction that is rolled back, so examples do not see e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -185,3 +186,75 @@ def test_changing_any_stored_field_is_found_at_that_entry(
         result = journal.verify()
         assert not result.ok, (field, result)
         assert result.bad_seq == entry.seq, (field, result)
+
+
+# Erasure: entries name people (in the label through the object, or in the payload);
+# erasing any one of them keeps the chain valid, and tampering afterwards is still found.
+PEOPLE = [("Héloïse", "Vantrimont"), ("Barnabé", "Quessaud"), ("Ondine", "Sarraillé")]
+naming_specs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "person": st.sampled_from(range(len(PEOPLE))),
+            "as_object": st.booleans(),
+            "note": text,
+            "payload": payloads,
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def record_naming(specs: list[dict[str, Any]]) -> list[Any]:
+    from tests.factories.network import PersonFactory
+
+    people = [PersonFactory(first_name=first, last_name=last) for first, last in PEOPLE]
+    for spec in specs:
+        person = people[spec["person"]]
+        payload = {**spec["payload"], "note": f"{spec['note']} {person.full_name}"}
+        if spec["as_object"]:
+            journal.record(actor=person.user, verb="t.seen", obj=person, payload=payload)
+        else:
+            journal.record(
+                actor=None, verb="t.named", object_type="t", object_id="1", payload=payload
+            )
+    return people
+
+
+@settings(max_examples=25, deadline=None)
+@given(specs=naming_specs, erased=st.sampled_from(range(len(PEOPLE))))
+def test_erasing_any_person_keeps_the_chain_valid(specs: list[dict[str, Any]], erased: int) -> None:
+    from cercle.core.privacy.erasure import person_erase
+
+    with rolled_back():
+        people = record_naming(specs)
+        person_erase(actor=None, user=people[erased].user)
+        result = journal.verify()
+        assert result.ok, result
+        last_name = PEOPLE[erased][1]
+        for entry in JournalEntry.objects.all():
+            assert last_name not in entry.object_label
+            assert last_name not in json.dumps(entry.payload, ensure_ascii=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    specs=naming_specs,
+    erased=st.sampled_from(range(len(PEOPLE))),
+    target=st.integers(min_value=0, max_value=10),
+    field=st.sampled_from(CHAINED_FIELDS),
+)
+def test_tampering_after_an_erasure_is_found_at_that_entry(
+    specs: list[dict[str, Any]], erased: int, target: int, field: str
+) -> None:
+    from cercle.core.privacy.erasure import person_erase
+
+    with rolled_back():
+        people = record_naming(specs)
+        person_erase(actor=None, user=people[erased].user)
+        entries = list(JournalEntry.objects.order_by("seq"))
+        entry = entries[target % len(entries)]
+        write_raw(entry, field, flipped(entry, field))
+        result = journal.verify()
+        assert not result.ok, (field, entry.redacted, result)
+        assert result.bad_seq == entry.seq, (field, entry.redacted, result)
