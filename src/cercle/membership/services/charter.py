@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -160,18 +160,24 @@ def charter_sign(
         ]
     if errors:
         raise ValidationError(errors)
+    already = ValidationError({"version": [_("You have already signed this version.")]})
     if CharterSignature.objects.filter(person=person, version=current).exists():
-        raise ValidationError({"version": [_("You have already signed this version.")]})
+        raise already
+    signature = CharterSignature(
+        person=person,
+        version=current,
+        signed_at=timezone.now(),
+        consents_to_listing=True,
+        mandates_follow_up=True,
+    )
+    signature.full_clean(validate_constraints=False)
     with transaction.atomic():
-        signature = CharterSignature(
-            person=person,
-            version=current,
-            signed_at=timezone.now(),
-            consents_to_listing=True,
-            mandates_follow_up=True,
-        )
-        signature.full_clean()
-        signature.save()
+        try:
+            with transaction.atomic():
+                signature.save()
+        except IntegrityError as error:
+            # Signed twice at once (a double click): the unique constraint keeps one.
+            raise already from error
         journal.record(
             actor=actor,
             verb="charter.signed",
