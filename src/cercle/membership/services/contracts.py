@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,10 +122,22 @@ def contract_start(
                 {"actor_type": [_("A person applies as a citizen or as a service provider.")]}
             )
         applicant = {"applicant_person": person}
+    open_already = Conflict(_("A contract is already being written or discussed: continue it."))
+    try:
+        return _contract_start(actor, person, actor_type, applicant, open_already)
+    except IntegrityError as error:
+        # Started twice at once: a first draft has no row to lock, the constraint on
+        # one open contract per applicant keeps one.
+        raise open_already from error
+
+
+def _contract_start(
+    actor: User, person: Any, actor_type: str, applicant: dict[str, Any], open_already: Conflict
+) -> AdhesionContract:
     with transaction.atomic():
         history = AdhesionContract.objects.select_for_update().filter(**applicant)
         if history.filter(status__in=OPEN_STATUSES).exists():
-            raise Conflict(_("A contract is already being written or discussed: continue it."))
+            raise open_already
         if history.filter(status=ContractStatus.VALIDATED).exists():
             raise Conflict(_("A contract is already in force: amend it instead."))
         latest = history.order_by("-version").first()
