@@ -57,8 +57,14 @@ def test_simultaneous_acceptances_submissions_and_withdrawals_never_duplicate() 
                 add_member(team, person, role=TeamRole.CO_CONTRACTOR, status=MemberStatus.INVITED)
             )
     accepted_before = journal_count("team.member_accepted")
+    # Each attempt loads the invitation afresh, as a request does (SQLite retries).
     outcomes = together(
-        [lambda m=m: team_member_accept(actor=m.person.user, member=m) for m in invitations]
+        [
+            lambda m=m: team_member_accept(
+                actor=m.person.user, member=TeamMember.objects.get(pk=m.pk)
+            )
+            for m in invitations
+        ]
     )
     assert unexpected(outcomes, ValidationError) == []
     assert kinds(outcomes) == {"ok": len(invited), "ValidationError": len(invited)}
