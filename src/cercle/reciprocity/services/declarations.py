@@ -342,7 +342,7 @@ def declaration_amend(
 # ---------------------------------------------------------------- invoice and cancel
 
 
-_INVOICING = {DeclarationStatus.DECLARED: {DeclarationStatus.INVOICED}}
+_INVOICING: dict[str, set[str]] = {DeclarationStatus.DECLARED: {DeclarationStatus.INVOICED}}
 
 
 def declaration_invoice(*, actor: User, declaration: YearlyDeclaration) -> YearlyDeclaration:
