@@ -29,15 +29,23 @@ PRODUCTION = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EMAIL_HOST": "smtp.example.org",
 }
-INHERITED_OUT = ("CERCLE_", "SECURE_", "SECRET_KEY", "DEBUG", "DATABASE_URL", "CACHE_URL")
+INHERITED_OUT = (
+    "CERCLE_",
+    "DJANGO_",
+    "SECURE_",
+    "SECRET_KEY",
+    "DEBUG",
+    "DATABASE_URL",
+    "CACHE_URL",
+)
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`manage.py <args>` in a fresh process with the production environment (+ env)."""
+    """`manage.py <args>` in a fresh process with the production environment (+ env);
+    nothing of the test session's (DJANGO_ALLOW_ASYNC_UNSAFE of the browser tests…)."""
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(INHERITED_OUT)
     }
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
     environment.update(PRODUCTION)
     environment.update(env)
     return subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)

@@ -244,3 +244,35 @@ def test_api_tokens_cannot_be_guessed_and_a_wrong_one_is_a_401() -> None:
     for wrong in [secret, "crcl_", "x" * 5000, "crcl_\u00e9\u00e9"]:
         answer = Client().get("/api/v1/tokens", **bearer(wrong))
         assert answer.status_code == 401, (wrong[:20], answer.status_code)
+
+
+def test_the_production_cache_in_the_database_counts_for_every_worker() -> None:
+    """Production's cache is a table (`createcachetable`): what one process counted,
+    another sees; the public form's limit and allauth's (which locks with `cache.add`)
+    both work on it."""
+    from django.core.management import call_command
+
+    database_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cercle_cache_test",
+        }
+    }
+    with override_settings(CACHES=database_cache):
+        call_command("createcachetable", verbosity=0)
+        for _ in range(5):
+            from_address("192.0.2.30").post("/demandes/deposer/", form_data(title=""))
+        assert from_address("192.0.2.30").post("/demandes/deposer/", form_data()).status_code == 429
+        verified("ines@example.org")
+        for _ in range(5):
+            from_address("192.0.2.31").post(
+                "/compte/login/", {"login": "ines@example.org", "password": "non"}
+            )
+        client = from_address("192.0.2.32")
+        client.post("/compte/login/", {"login": "ines@example.org", "password": PASSWORD})
+        assert "_auth_user_id" not in client.session
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM cercle_cache_test")
+            assert cursor.fetchone()[0] > 0
