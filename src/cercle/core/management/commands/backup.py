@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
             result = backup_create(options["output"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(
+                _("The database could not be read: %(error)s") % {"error": error}
+            ) from error
         facts = result.manifest["facts"]
         self.stdout.write(
             _(

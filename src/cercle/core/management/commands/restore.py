@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from cercle.core.backup import BackupError, inspect, restore
@@ -46,6 +47,10 @@ class Command(BaseCommand):
             result = restore(options["archive"], force=options["yes"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(
+                _("The configured database could not be used: %(error)s") % {"error": error}
+            ) from error
         manifest = result.manifest
         self.stdout.write(
             _(
