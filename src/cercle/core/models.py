@@ -246,3 +246,35 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind} → {self.frequency}"
+
+
+class OutboxEmail(models.Model):
+    """An e-mail to an address without an account (a client), written in the same
+    transaction as what caused it, so it is never lost: the `send_outbox_email` task
+    sends it after commit, and when the mail server refuses, `send_digests
+    --retry-failed` tries again later (see `cercle.core.notifications_outbox`)."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    to = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10, default="fr")
+    # Rendered in `language` when written: what leaves is what the service meant.
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    # What caused it: the e-mail's template (the service that wrote it names it).
+    template = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Not before this moment: set when written, pushed back by each attempt (a lease
+    # while sending, the backoff after a failure).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -8,7 +8,9 @@ the daily or weekly digest (`send_digests`), or never leaves. An e-mail leaves a
 once: whoever sends it first claims it by setting `emailed_at` (see
 `services_notifications`).
 
-`notify_address(...)` e-mails someone without an account (a client).
+`notify_address(...)` e-mails someone without an account (a client), through the
+outbox: the e-mail is a row written with the service's writes, sent after commit, and
+retried while the mail server is down.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from cercle.core.enums import NotificationFrequency as Frequency
 from cercle.core.enums import NotificationKind as Kind
 from cercle.core.errors import NotAllowed
 from cercle.core.models import Notification, NotificationPreference, User
+from cercle.core.notifications_outbox import outbox_add
 from cercle.core.signed_links import make_token, read_token
 
 # How often each kind is e-mailed unless the person chose otherwise. What asks someone
@@ -180,22 +183,11 @@ def notify_address(
     context: dict[str, Any] | None = None,
     language: str = "fr",
 ) -> None:
-    """Queue one e-mail to an address, after commit. For people without an account (a
-    client): they have no language of their own, so French, the default, unless given."""
-    from cercle.core.tasks import send_email
-
-    def enqueue() -> None:
-        with translation.override(language):
-            rendered_subject = str(subject)
-        send_email.enqueue(
-            to=to,
-            subject=rendered_subject,
-            template=template,
-            context=context or {},
-            language=language,
-        )
-
-    transaction.on_commit(enqueue)
+    """E-mail an address, for people without an account (a client): they have no
+    language of their own, so French, the default, unless given. Written to the outbox
+    in the caller's transaction and sent after commit; if the mail server is down it
+    waits and is retried (`cercle.core.notifications_outbox`)."""
+    outbox_add(to=to, subject=subject, template=template, context=context, language=language)
 
 
 # --- Unsubscribing with one click (RFC 8058) ---------------------------------------

@@ -1,34 +1,23 @@
 """Deferred work shared by every app: sending e-mail, notifications and digests.
 
 django-tasks does not retry by itself: a failed e-mail leaves its task failed, and its
-notification waiting (`email_failed_at` set, `emailed_at` empty) for the sweep
-(`send_digests --retry-failed`, or the `retry_failed_emails` task) or the next digest.
+notification waiting (`email_failed_at` set, `emailed_at` empty), or its outbox row
+waiting (`sent_at` empty, `last_error` set), for the sweep (`send_digests
+--retry-failed`, or the `retry_failed_emails` task) or the next digest.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
 
 @task()
-def send_email(
-    *,
-    to: str,
-    subject: str,
-    template: str,
-    context: dict[str, object],
-    language: str = "fr",
-    headers: dict[str, str] | None = None,
-) -> None:
-    """Render a text template in the recipient's language and send it (to an address
-    without an account; people with one go through `send_notification`)."""
-    with translation.override(language):
-        body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    EmailMessage(subject=str(subject), body=body, to=[to], headers=headers or {}).send()
+def send_outbox_email(*, outbox_id: int) -> bool:
+    """Send one e-mail of the outbox (to an address without an account) if it is due;
+    people with an account go through `send_notification`."""
+    from cercle.core.notifications_outbox import outbox_email_send
+
+    return outbox_email_send(outbox_id=outbox_id)
 
 
 @task()
@@ -50,8 +39,16 @@ def send_digests(*, frequency: str) -> dict[str, int]:
 
 @task()
 def retry_failed_emails() -> dict[str, int]:
-    """Send again the notifications due at once whose e-mail has not left."""
+    """Send again the notifications due at once whose e-mail has not left, and the
+    outbox's e-mails that are due."""
+    from cercle.core.notifications_outbox import outbox_retry
     from cercle.core.services_notifications import failed_emails_retry
 
     sent, failed = failed_emails_retry()
-    return {"sent": sent, "failed": failed}
+    outbox_sent, outbox_failed = outbox_retry()
+    return {
+        "sent": sent,
+        "failed": failed,
+        "outbox_sent": outbox_sent,
+        "outbox_failed": outbox_failed,
+    }

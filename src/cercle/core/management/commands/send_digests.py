@@ -1,4 +1,6 @@
-"""E-mail the daily or weekly digests, or send again the e-mails that failed.
+"""E-mail the daily or weekly digests, or send again the e-mails that failed: the
+notifications due at once, and the outbox (e-mails to addresses without an account),
+each with its backoff.
 
 Cron (the task worker has no clock of its own):
     0 7 * * *    manage.py send_digests --frequency daily
@@ -13,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cercle.core.notifications import DIGESTS
+from cercle.core.notifications_outbox import outbox_retry
 from cercle.core.services_notifications import digests_send, failed_emails_retry
 
 
@@ -24,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--retry-failed",
             action="store_true",
-            help="Send again the notifications due at once whose e-mail has not left.",
+            help=(
+                "Send again the notifications due at once whose e-mail has not left, "
+                "and the outgoing e-mails (to addresses without an account) that are due."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,6 +41,9 @@ class Command(BaseCommand):
             sent, failures = failed_emails_retry()
             failed += failures
             self.stdout.write(f"Retried: {sent} e-mail(s) sent, {failures} failed.")
+            sent, failures = outbox_retry()
+            failed += failures
+            self.stdout.write(f"Outbox: {sent} e-mail(s) sent, {failures} failed.")
         if options["frequency"]:
             run = digests_send(frequency=options["frequency"])
             failed += run.failed
