@@ -75,6 +75,7 @@ def test_a_dry_run_counts_and_changes_nothing(expired_and_fresh: dict[str, objec
         "notifications": 1,
         "expired_sessions": 1,
         "revoked_tokens": 1,
+        "outgoing_emails": 0,
         "refused_adhesion_texts": 1,
         "unactivated_accounts": 1,
     }

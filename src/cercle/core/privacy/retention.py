@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 
 from cercle.core import journal
 from cercle.core.enums import Visibility
-from cercle.core.models import ApiToken, Notification, User
+from cercle.core.models import ApiToken, Notification, OutboxEmail, User
 
 NOTIFICATIONS_KEPT = timedelta(days=365)
 REVOKED_TOKENS_KEPT = timedelta(days=90)
 UNACTIVATED_ACCOUNTS_KEPT = timedelta(days=30)
 REFUSED_ADHESIONS_KEPT = timedelta(days=365)
+# E-mails to addresses without an account: sent ones, and those given up after every retry.
+OUTBOX_SENT_KEPT = timedelta(days=30)
+OUTBOX_UNSENT_KEPT = timedelta(days=90)
 
 
 @dataclass
@@ -68,6 +71,9 @@ def purge_expired(*, dry_run: bool = False, now: datetime | None = None) -> Purg
     notifications = Notification.objects.filter(created_at__lt=now - NOTIFICATIONS_KEPT)
     sessions = Session.objects.filter(expire_date__lt=now)
     tokens = ApiToken.objects.filter(revoked_at__lt=now - REVOKED_TOKENS_KEPT)
+    outbox = OutboxEmail.objects.filter(
+        Q(sent_at__lt=now - OUTBOX_SENT_KEPT) | Q(created_at__lt=now - OUTBOX_UNSENT_KEPT)
+    )
     refused = AdhesionContract.objects.filter(
         status=ContractStatus.REFUSED, decided_at__lt=now - REFUSED_ADHESIONS_KEPT
     ).filter(~Q(motivation="") | ~Q(refusal_reason=removed))
@@ -76,6 +82,7 @@ def purge_expired(*, dry_run: bool = False, now: datetime | None = None) -> Purg
         "notifications": notifications.count(),
         "expired_sessions": sessions.count(),
         "revoked_tokens": tokens.count(),
+        "outgoing_emails": outbox.count(),
         "refused_adhesion_texts": refused.count(),
         "unactivated_accounts": len(accounts),
     }
@@ -85,6 +92,7 @@ def purge_expired(*, dry_run: bool = False, now: datetime | None = None) -> Purg
         notifications.delete()
         sessions.delete()
         tokens.delete()
+        outbox.delete()
         # The refusal stays (who, when); the texts that explain a person's situation go
         # (a refusal keeps a reason: the database requires one).
         refused.update(motivation="", refusal_reason=removed)
