@@ -29,6 +29,7 @@ install: $(BIN)/activate node_modules/.package-lock.json
 
 migrate: install
 	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
 	$(MANAGE) load_territories
 
 demo: migrate
