@@ -103,8 +103,13 @@ def declaration_create(request: HttpRequest) -> HttpResponse:
     check_can_declare(request.user)
     _form, year = _year(request)
     if request.method == "POST":
+        # The posted year picks the missions offered; one outside the form's bounds is
+        # left to the form's error (year 0 made the mission query crash: a 500).
         with contextlib.suppress(ValueError):
-            year = int(request.POST.get("year") or year)
+            posted = int(request.POST.get("year") or year)
+            bounds = DeclarationForm.base_fields["year"]
+            if bounds.min_value <= posted <= bounds.max_value:  # type: ignore[attr-defined]
+                year = posted
     form = _declaration_form(request, year=year, initial={"year": year})
     status = 200
     if request.method == "POST":
