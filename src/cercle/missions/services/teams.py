@@ -2,7 +2,8 @@
 
 A consultant is in at most one team per request: the services check it, and the
 database's partial unique constraint `one_team_per_request` settles two concurrent
-accepts (the loser gets the same clear refusal, never a 500).
+accepts (the loser gets the same clear refusal, never a 500). An answer to an invitation
+is checked again under the invitation's row lock: accept and decline at once keep one.
 """
 
 from __future__ import annotations
@@ -271,10 +272,21 @@ def _respond(*, actor: User, member: TeamMember, target: str) -> TeamMember:
         member.person, member.request, but=member.team
     ):
         raise _one_team_error()
-    member.status = target
-    member.responded_at = timezone.now()
     try:
         with transaction.atomic():
+            # Accepted in one tab, declined in another at the same moment: the answer is
+            # checked again on the locked row, so the second one is refused, not written.
+            status = (
+                TeamMember.objects.select_for_update()
+                .filter(pk=member.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if status is None:
+                raise Conflict(_("This invitation was withdrawn."))
+            check_transition(MEMBER_TRANSITIONS, status, target)
+            member.status = target
+            member.responded_at = timezone.now()
             # Savepoint: the constraint's refusal leaves the outer transaction usable.
             with transaction.atomic():
                 member.save(update_fields=["status", "responded_at"])
