@@ -284,6 +284,14 @@ def _marks_out(evaluator: Evaluator) -> list[dict[str, Any]]:
     ]
 
 
+def _marks_of_sheet(sheet: selectors.EvaluationSheet) -> list[dict[str, Any]]:
+    """What `_marks_out` returns, from the marks the sheet has already read."""
+    return [
+        {"offer": label, "criterion": position, "mark": score.mark, "comment": score.comment}
+        for label, position, score in sheet.marks_by_position()
+    ]
+
+
 # ---------------------------------------------------------------- the client's choice
 
 
@@ -374,6 +382,9 @@ def get_evaluation(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     passed = support_request.deadline_passed()
     declared = evaluator.ties_declared_at is not None
     open_ = passed and declared
+    sheet = (
+        selectors.evaluation_sheet(request=support_request, evaluator=evaluator) if open_ else None
+    )
     return {
         "evaluator": evaluator.uuid,
         "deadline_passed": passed,
@@ -384,10 +395,10 @@ def get_evaluation(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
         ]
         if passed and not declared
         else [],
-        "criteria": selectors.criteria(request=support_request) if open_ else [],
-        "offers": selectors.anonymised_offers(request=support_request) if open_ else [],
-        "marks": _marks_out(evaluator) if open_ else [],
-        "missing": services.missing_marks(evaluator) if open_ else [],
+        "criteria": sheet.criteria if sheet else [],
+        "offers": sheet.anonymised if sheet else [],
+        "marks": _marks_of_sheet(sheet) if sheet else [],
+        "missing": sheet.missing() if sheet else [],
     }
 
 

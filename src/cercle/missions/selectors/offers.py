@@ -170,32 +170,61 @@ def offer_get(*, actor: Any, uuid: UUID | str) -> VisibleOffer:
 # ---------------------------------------------------------------- anonymised presentation
 
 
+def _teams_with_leads(offers: Sequence[Offer]) -> dict[int, Team]:
+    """The offers' teams with their leads: those already loaded with the offers (the
+    selection's `submitted_offers` selects them), the others in one query."""
+    teams = {
+        o.team_id: o.team
+        for o in offers
+        if Offer.team.is_cached(o) and Team.lead.is_cached(o.team)  # type: ignore[attr-defined]
+    }
+    missing = {o.team_id for o in offers} - teams.keys()
+    if missing:
+        teams.update({t.pk: t for t in Team.objects.filter(pk__in=missing).select_related("lead")})
+    return teams
+
+
 def identity_terms(offers: Sequence[Offer]) -> dict[int, list[str]]:
     """For each offer, the words that identify its team: the team's name; every member's
     (invited, accepted or gone) first name, last name, full name and slug; and the names
-    of their organizations. Three queries, whatever the number of offers."""
-    team_ids = {o.team_id for o in offers}
-    members = TeamMember.objects.filter(team_id__in=team_ids).select_related("person")
-    people_by_team: dict[int, list[Any]] = defaultdict(list)
-    person_ids = set()
-    for member in members:
-        people_by_team[member.team_id].append(member.person)
-        person_ids.add(member.person_id)
-    teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids).select_related("lead")}
-    for team in teams.values():
-        people_by_team[team.pk].append(team.lead)
-        person_ids.add(team.lead_id)
+    of their organizations. One query for the members and their organizations (two when
+    the teams are not loaded with the offers), whatever the number of offers."""
+    teams = _teams_with_leads(offers)
+    people: dict[int, list[str]] = {}  # person id -> full name, first, last, slug
+    people_by_team: dict[int, list[int]] = defaultdict(list)
     organizations: dict[int, list[str]] = defaultdict(list)
-    for pid, name in OrganizationMembership.objects.filter(person_id__in=person_ids).values_list(
-        "person_id", "organization__name"
+    rows = TeamMember.objects.filter(team_id__in=teams.keys()).values_list(
+        "team_id",
+        "person_id",
+        "person__first_name",
+        "person__last_name",
+        "person__slug",
+        "person__memberships__organization__name",
+    )
+    for team_id, pid, first, last, slug, organization in rows.order_by(
+        "invited_at", "id", "person__memberships__id"
     ):
-        organizations[pid].append(name)
+        people[pid] = [f"{first} {last}".strip(), first, last, slug]
+        if pid not in people_by_team[team_id]:
+            people_by_team[team_id].append(pid)
+        if organization and organization not in organizations[pid]:
+            organizations[pid].append(organization)
+    leads_apart = {t.lead_id for t in teams.values()} - people.keys()
+    if leads_apart:  # a lead always has a member row; kept for data written otherwise
+        for pid, name in OrganizationMembership.objects.filter(
+            person_id__in=leads_apart
+        ).values_list("person_id", "organization__name"):
+            organizations[pid].append(name)
+    for team in teams.values():
+        lead = team.lead
+        people.setdefault(lead.pk, [lead.full_name, lead.first_name, lead.last_name, lead.slug])
+        people_by_team[team.pk].append(lead.pk)
     terms: dict[int, list[str]] = {}
     for offer in offers:
         words: list[str] = [teams[offer.team_id].name] if offer.team_id in teams else []
-        for person in people_by_team[offer.team_id]:
-            words += [person.full_name, person.first_name, person.last_name, person.slug]
-            words += organizations[person.pk]
+        for pid in people_by_team[offer.team_id]:
+            words += people[pid]
+            words += organizations[pid]
         terms[offer.pk] = list(dict.fromkeys(w for w in words if w))
     return terms
 

@@ -55,9 +55,14 @@ def client_offers(*, request: SupportRequest) -> QuerySet[Offer]:
     )
 
 
-def anonymised_offers(*, request: SupportRequest) -> list[dict[str, Any]]:
+def anonymised_offers(
+    *, request: SupportRequest, offers: list[Offer] | None = None
+) -> list[dict[str, Any]]:
     """What an evaluator reads, from the offers topic's anonymisation: no team, no names
-    (they are stripped from the method, references and commons lines)."""
+    (they are stripped from the method, references and commons lines). `offers`: the
+    request's `submitted_offers`, when the caller has them already."""
+    if offers is None:
+        offers = list(submitted_offers(request=request))
     return [
         {
             "uuid": offer.uuid,
@@ -73,7 +78,7 @@ def anonymised_offers(*, request: SupportRequest) -> list[dict[str, Any]]:
             "has_file": offer.file is not None,
             "file_name": offer.file_name,
         }
-        for offer in offers_anonymised(list(submitted_offers(request=request)))
+        for offer in offers_anonymised(offers)
     ]
 
 
@@ -102,14 +107,65 @@ def evaluator_get(*, uuid: UUID | str) -> Evaluator:
 
 
 def evaluator_for(*, person: Person | None, request: SupportRequest) -> Evaluator | None:
+    """The person's evaluator record on the request, with its person and user (the conflict
+    checks read them) and `request` set to the caller's instance: one query."""
     if person is None:
         return None
-    return Evaluator.objects.filter(request=request, person=person).first()
+    evaluator = (
+        Evaluator.objects.filter(request=request, person=person)
+        .select_related("person__user")
+        .first()
+    )
+    if evaluator is not None:
+        evaluator.request = request
+    return evaluator
 
 
 def marks_of(*, evaluator: Evaluator) -> dict[tuple[int, int], Score]:
     """An evaluator's scores keyed by (offer id, criterion id)."""
     return {(s.offer_id, s.criterion_id): s for s in Score.objects.filter(evaluator=evaluator)}
+
+
+@dataclass
+class EvaluationSheet:
+    """What an evaluator works on, read once (five queries, whatever the number of offers):
+    the submitted offers, their anonymised presentation, the criteria and the marks."""
+
+    offers: list[Offer]
+    anonymised: list[dict[str, Any]]
+    criteria: list[Criterion]
+    marks: dict[tuple[int, int], Score]
+
+    def missing(self) -> list[str]:
+        """The marks still to give, as “offer label – criterion”, in the order and the form
+        of `services.selection.missing_marks` (which the submission checks)."""
+        scored = [c for c in self.criteria if not c.is_price]
+        return [
+            f"{o.label} – {c.name}"
+            for o in self.offers
+            for c in scored
+            if (o.pk, c.pk) not in self.marks
+        ]
+
+    def marks_by_position(self) -> list[tuple[str, int, Score]]:
+        """(offer label, criterion position, score) of the marks on offers still submitted."""
+        labels = {o.pk: o.label for o in self.offers}
+        positions = {c.pk: c.position for c in self.criteria}
+        return [
+            (labels[offer_id], positions[criterion_id], score)
+            for (offer_id, criterion_id), score in self.marks.items()
+            if offer_id in labels and criterion_id in positions
+        ]
+
+
+def evaluation_sheet(*, request: SupportRequest, evaluator: Evaluator) -> EvaluationSheet:
+    offers = list(submitted_offers(request=request))
+    return EvaluationSheet(
+        offers=offers,
+        anonymised=anonymised_offers(request=request, offers=offers),
+        criteria=criteria(request=request),
+        marks=marks_of(evaluator=evaluator),
+    )
 
 
 def member_choices(*, request: SupportRequest) -> list[tuple[str, str]]:

@@ -151,24 +151,19 @@ def _evaluator_context(
     if evaluator.ties_declared_at is None:
         teams = services.bidding_teams(support_request)
         return {"ties_form": forms_.get("ties_form") or TiesForm(teams=teams)}
-    offers = selectors.anonymised_offers(request=support_request)
-    criteria = selectors.criteria(request=support_request)
-    by_id = {c.pk: c for c in criteria}
-    labels = {o["uuid"]: o["label"] for o in offers}
-    current = {}
-    uuid_of = {o.pk: o.uuid for o in selectors.submitted_offers(request=support_request)}
-    for (offer_id, criterion_id), score in selectors.marks_of(evaluator=evaluator).items():
-        if offer_id in uuid_of and criterion_id in by_id:
-            current[(labels[uuid_of[offer_id]], by_id[criterion_id].position)] = score.mark
+    sheet = selectors.evaluation_sheet(request=support_request, evaluator=evaluator)
+    current = {
+        (label, position): score.mark for label, position, score in sheet.marks_by_position()
+    }
     scores_form = forms_.get("scores_form") or ScoresForm(
-        offers=offers, criteria=criteria, current=current
+        offers=sheet.anonymised, criteria=sheet.criteria, current=current
     )
     return {
-        "offers": offers,
-        "criteria": criteria,
+        "offers": sheet.anonymised,
+        "criteria": sheet.criteria,
         "scores_form": scores_form,
         "can_score": evaluator.submitted_at is None and support_request.revealed_at is None,
-        "missing": len(services.missing_marks(evaluator)) if not evaluator.submitted_at else 0,
+        "missing": len(sheet.missing()) if not evaluator.submitted_at else 0,
         "submit_form": forms_.get("submit_form") or forms.Form(),
     }
 

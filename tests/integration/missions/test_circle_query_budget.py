@@ -1,0 +1,100 @@
+"""The circle's busiest pages stay within the query budget of issue 6 (at most 15 SQL
+queries, the same with few and many rows): the evaluation (page and API) and the request
+detail with its offers (page and API). And the reads that save queries say the same as
+the ones they replace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cercle.missions.models import Offer
+from cercle.missions.selectors import offers as offer_selectors
+from cercle.missions.selectors import selection as selection_selectors
+from cercle.missions.services import selection as services
+from cercle.network.models import OrganizationMembership
+from tests.factories.missions import add_member, consultant
+from tests.factories.network import OrganizationFactory, OrganizationMembershipFactory
+from tests.integration.core.conftest import bearer, logged_in, token_secret
+from tests.unit.missions.test_selection_builders import all_marks, no_ties, selection
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 15
+API = "/api/v1"
+
+
+def count(client: Client, url: str, **extra: Any) -> int:
+    client.get(url, **extra)  # the first request fills the per-process caches
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, response.content[:300]
+    return len(context.captured_queries)
+
+
+def scored_selection(offers: int) -> Any:
+    """A delegated selection past its deadline; each team has a second member in an
+    organization; the evaluator declared no tie and marked every offer but the last."""
+    s = selection(offers=offers, evaluators=1)
+    for team in s.teams:
+        partner = consultant()
+        add_member(team, partner)
+        OrganizationMembershipFactory(person=partner, organization=OrganizationFactory())
+    e = s.evaluators[0]
+    services.ties_declare(actor=e.person.user, evaluator=e, ties=no_ties(s))
+    marks = {key: "7" for key in all_marks(s) if key[0] != s.offers[-1].label}
+    services.score_set(actor=e.person.user, evaluator=e, marks=marks)
+    return s
+
+
+def evaluation_counts(offers: int) -> tuple[int, int]:
+    s = scored_selection(offers)
+    person = s.evaluators[0].person
+    html = count(logged_in(person), f"/demandes/{s.request.uuid}/evaluation/")
+    headers = bearer(token_secret(person))
+    api = count(Client(), f"{API}/requests/{s.request.uuid}/evaluation", **headers)
+    return html, api
+
+
+def test_evaluation_page_and_api_make_at_most_15_queries_with_3_or_40_offers() -> None:
+    few, many = evaluation_counts(3), evaluation_counts(40)
+    assert few == many
+    assert max(many) <= BUDGET
+
+
+def test_evaluation_sheet_lists_the_missing_marks_like_the_submission_check() -> None:
+    s = scored_selection(4)
+    e = s.evaluators[0]
+    sheet = selection_selectors.evaluation_sheet(request=s.request, evaluator=e)
+    assert sheet.missing() == services.missing_marks(e)
+    assert len(sheet.missing()) == 2  # the last offer, on the two non-price criteria
+    assert {label for label, _position, _score in sheet.marks_by_position()} == {
+        o.label for o in s.offers[:-1]
+    }
+
+
+def test_identity_terms_are_the_same_with_teams_loaded_or_not() -> None:
+    s = scored_selection(3)
+    loaded = list(selection_selectors.submitted_offers(request=s.request))
+    bare = list(Offer.objects.filter(pk__in=[o.pk for o in loaded]))
+    assert offer_selectors.identity_terms(loaded) == offer_selectors.identity_terms(bare)
+    terms = offer_selectors.identity_terms(loaded)
+    for offer in loaded:
+        team = offer.team
+        people = [m.person for m in team.members.select_related("person")]
+        names = [p.full_name for p in people]
+        organizations = list(
+            OrganizationMembership.objects.filter(person__in=people).values_list(
+                "organization__name", flat=True
+            )
+        )
+        assert organizations
+        assert team.name in terms[offer.pk]
+        assert set(names) <= set(terms[offer.pk])
+        assert set(organizations) <= set(terms[offer.pk])
+        others = [t.name for t in s.teams if t.pk != team.pk]
+        assert not set(others) & set(terms[offer.pk])
