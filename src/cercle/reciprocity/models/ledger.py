@@ -129,7 +129,13 @@ class LedgerTransaction(models.Model):
                 condition=~Q(reverses=models.F("id")), name="ledger_not_reversing_itself"
             ),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "journal_code", "number"])]
+        indexes = [
+            models.Index(fields=["fiscal_year", "journal_code", "number"]),
+            # Empty outside a posting: "posted" is checked as "not in this index".
+            models.Index(
+                fields=["id"], condition=Q(is_posted=False), name="ledger_txn_unposted_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}-{self.number or '?'} {self.label}"
@@ -169,7 +175,14 @@ class LedgerLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_line_not_zero"),
         ]
-        indexes = [models.Index(fields=["account", "transaction"])]
+        # An account's balance is summed from this index alone (index-only scan).
+        indexes = [
+            models.Index(
+                fields=["account", "transaction"],
+                include=["amount"],
+                name="ledger_line_account_sum_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.account}: {self.amount}"

@@ -25,6 +25,8 @@ from cercle.reciprocity.models import (
     YearlyDeclaration,
 )
 from cercle.reciprocity.policies.reports import check_can_view_steward_dashboard
+from cercle.reciprocity.selectors import ledger_figures
+from cercle.reciprocity.selectors.ledger_figures import ReceivableRows
 from cercle.reciprocity.selectors.reports_exports import declarations_with_amounts
 from cercle.reciprocity.selectors.reports_money import paid_by_mission
 
@@ -35,24 +37,12 @@ REMINDERS_SHOWN = 20
 OVERDUE_SHOWN = 100
 
 
-def receivable_balances() -> QuerySet[Any]:
-    """Receivable accounts whose balance is not zero, largest debt first: dicts with
-    `account__uuid`, names and `balance` (debit +: owed to the association)."""
-    return (
-        LedgerLine.objects.filter(account__kind=AccountKind.RECEIVABLE, transaction__is_posted=True)
-        .values(
-            "account__uuid",
-            "account__auxiliary",
-            "account__name",
-            "account__person__slug",
-            "account__person__first_name",
-            "account__person__last_name",
-            "account__organization__name",
-        )
-        .annotate(balance=Sum("amount"))
-        .exclude(balance=0)
-        .order_by("-balance", "account__auxiliary")
-    )
+def receivable_balances() -> ReceivableRows:
+    """Receivable accounts whose balance is not zero, largest debt first, as a sequence
+    a paginator slices: dicts with `account__uuid`, names and `balance` (debit +: owed
+    to the association). The balances are cached under the ledger's version
+    (`ledger_figures`); the names of the rows shown are read at each request."""
+    return ReceivableRows(ledger_figures.receivable_balances())
 
 
 def overdue_declarations(*, today: Any = None) -> QuerySet[YearlyDeclaration]:
@@ -91,6 +81,7 @@ class StewardDashboard:
     in_kind_pending: int = 0
     effort: list[EffortRow] = field(default_factory=list)
     effort_totals: EffortRow = field(default_factory=lambda: EffortRow(project=""))
+    receivables: ReceivableRows = field(default_factory=lambda: ReceivableRows([]))
 
 
 def effort_versus_return(year: int) -> tuple[list[EffortRow], EffortRow]:
@@ -152,23 +143,23 @@ def effort_versus_return(year: int) -> tuple[list[EffortRow], EffortRow]:
 
 
 def steward_dashboard(*, actor: Any, year: int) -> StewardDashboard:
-    """Everything but the list of debtors (paginated by the page from
-    `receivable_balances()`). A fixed number of queries."""
+    """The totals, the overdue declarations, the reminders, in kind waiting and the
+    effort, and `receivables` (who owes what) for the page to paginate. A fixed number
+    of queries; the receivable balances come from the cache while nothing is posted."""
     check_can_view_steward_dashboard(actor)
-    owed = (
-        LedgerLine.objects.filter(account__kind=AccountKind.RECEIVABLE, transaction__is_posted=True)
-        .values("account_id")
-        .annotate(balance=Sum("amount"))
-        .filter(balance__gt=0)
-        .order_by()
+    receivables = receivable_balances()
+    balances = [b for _pk, _aux, b in receivables.balances if b > 0]
+    today = timezone.localdate()
+    overdue = overdue_declarations(today=today)
+    overdue_sums = (
+        ledger_figures.posted_lines()
+        .filter(
+            account__kind=AccountKind.RECEIVABLE,
+            declaration__status__in=[DeclarationStatus.INVOICED, DeclarationStatus.PARTIALLY_PAID],
+            declaration__due_on__lt=today,
+        )
+        .aggregate(n=Count("declaration", distinct=True), due=Sum("amount"))
     )
-    balances = [Decimal(r["balance"]) for r in owed]
-    overdue = overdue_declarations()
-    overdue_sums = LedgerLine.objects.filter(
-        account__kind=AccountKind.RECEIVABLE,
-        transaction__is_posted=True,
-        declaration__in=YearlyDeclaration.objects.filter(pk__in=overdue.values("pk")).values("pk"),
-    ).aggregate(n=Count("declaration", distinct=True), due=Sum("amount"))
     overdue_rows = list(overdue[:OVERDUE_SHOWN])
     effort, totals = effort_versus_return(year)
     return StewardDashboard(
@@ -186,4 +177,5 @@ def steward_dashboard(*, actor: Any, year: int) -> StewardDashboard:
         in_kind_pending=InKindContribution.objects.filter(status=InKindStatus.PENDING).count(),
         effort=effort,
         effort_totals=totals,
+        receivables=receivables,
     )

@@ -161,7 +161,7 @@ def steward_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "dashboard": dashboard,
-            "page": paginate(request, reports_dashboard.receivable_balances()),
+            "page": paginate(request, dashboard.receivables),
         },
         status=form_status(form),
     )
