@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cercle.core import journal
 from cercle.core.enums import NotificationKind, Visibility
+from cercle.core.errors import Conflict
 from cercle.core.models import User
 from cercle.core.notifications import notify
 from cercle.membership.models import CharterEngagement, CharterSignature, CharterVersion
@@ -81,7 +82,6 @@ def charter_version_publish(
     person = _person(actor)
     rows = _clean_engagements(engagements)
     with transaction.atomic():
-        # Two stewards publishing at once: the unique number makes the second one fail.
         last = CharterVersion.objects.aggregate(n=Max("number"))["n"] or 0
         version = CharterVersion(
             number=last + 1,
@@ -91,8 +91,20 @@ def charter_version_publish(
             published_at=timezone.now(),
             published_by=person,
         )
-        version.full_clean()
-        version.save()
+        # The number is the database's to settle (below), not a field error.
+        version.full_clean(exclude=["number"])
+        try:
+            with transaction.atomic():
+                version.save()
+        except IntegrityError as error:
+            # Two stewards publishing at once took the same number: the unique number
+            # lets one in; the other is told to read the new version first.
+            raise Conflict(
+                _(
+                    "Another version of the charter was published at the same moment: "
+                    "read it, then publish yours again if it is still needed."
+                )
+            ) from error
         for row in rows:
             row.version = version
         CharterEngagement.objects.bulk_create(rows)
