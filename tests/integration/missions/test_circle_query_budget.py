@@ -11,14 +11,27 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from cercle.missions.models import Offer
+from cercle.missions.enums import MemberStatus, OfferStatus
+from cercle.missions.models import Award, Offer, Positioning, Team, TeamMember
 from cercle.missions.selectors import offers as offer_selectors
 from cercle.missions.selectors import selection as selection_selectors
+from cercle.missions.selectors import teams as team_selectors
 from cercle.missions.services import selection as services
 from cercle.network.models import OrganizationMembership
-from tests.factories.missions import add_member, consultant
-from tests.factories.network import OrganizationFactory, OrganizationMembershipFactory
+from tests.factories.missions import (
+    OfferFactory,
+    QualifiedRequestFactory,
+    TeamFactory,
+    add_member,
+    consultant,
+)
+from tests.factories.network import (
+    OrganizationFactory,
+    OrganizationMembershipFactory,
+    StewardFactory,
+)
 from tests.integration.core.conftest import bearer, logged_in, token_secret
 from tests.unit.missions.test_selection_builders import all_marks, no_ties, selection
 
@@ -98,3 +111,76 @@ def test_identity_terms_are_the_same_with_teams_loaded_or_not() -> None:
         assert set(organizations) <= set(terms[offer.pk])
         others = [t.name for t in s.teams if t.pk != team.pk]
         assert not set(others) & set(terms[offer.pk])
+
+
+# ---------------------------------------------------------------- request detail
+
+
+def busy_request(offers: int) -> Any:
+    """A qualified request with `offers` submitted offers, a dissolved team, positionings."""
+    request = QualifiedRequestFactory()
+    made = [OfferFactory(team=TeamFactory(request=request)) for _ in range(offers)]
+    gone = TeamFactory(request=request)
+    Team.objects.filter(pk=gone.pk).update(dissolved_at=timezone.now())
+    for person in (consultant(), consultant()):
+        Positioning.objects.create(request=request, person=person)
+    return request, made
+
+
+def detail_counts(offers: int) -> tuple[int, int, int]:
+    request, made = busy_request(offers)
+    lead = made[0].team.lead
+    url = f"/demandes/{request.uuid}/"
+    steward = StewardFactory()
+    headers = bearer(token_secret(steward))
+    return (
+        count(logged_in(steward), url),
+        count(logged_in(lead), url),
+        count(Client(), f"{API}/requests/{request.uuid}/offers", **headers),
+    )
+
+
+def test_request_detail_page_and_offers_api_make_at_most_15_queries_with_3_or_50_offers() -> None:
+    few, many = detail_counts(3), detail_counts(50)
+    assert few == many
+    assert max(many) <= BUDGET
+
+
+def test_offers_seen_from_the_teams_read_once_match_the_policy() -> None:
+    """What each person sees of the offers is the same whether the request page derives
+    it from the teams it read or the policy reads it itself."""
+    request, made = busy_request(3)
+    first, second = made[0].team, made[1].team
+    member = consultant()
+    add_member(second, member)
+    invited = consultant()
+    add_member(second, invited, status=MemberStatus.INVITED)
+    dissolved = TeamFactory(request=request)
+    withdrawn = OfferFactory(team=dissolved, status=OfferStatus.WITHDRAWN)
+    Team.objects.filter(pk=dissolved.pk).update(dissolved_at=timezone.now())
+    TeamMember.objects.filter(team=dissolved).update(status=MemberStatus.LEFT)
+    Award.objects.create(
+        request=request,
+        offer=made[2],
+        mode=request.selection_mode,
+        decided_by=StewardFactory(),
+        reasons="Le mieux noté.",
+        awarded_at=timezone.now(),
+    )
+    people = [first.lead, member, invited, dissolved.lead, consultant(), StewardFactory()]
+    assert withdrawn.pk
+    for person in people:
+        user = person.user
+        rows = team_selectors.request_teams(actor=user, support_request=request, person=person)
+        derived = offer_selectors.offers_view(actor=user, support_request=request, teams=rows)
+        direct = offer_selectors.offers_view(actor=user, support_request=request)
+        assert derived.audience == direct.audience, person
+        assert derived.own_team == direct.own_team
+        assert [(v.offer.pk, v.access) for v in derived.visible] == [
+            (v.offer.pk, v.access) for v in direct.visible
+        ]
+        assert derived.can_submit == direct.can_submit
+        mine = team_selectors.my_team(person=person, support_request=request)
+        assert team_selectors.accepted_team(rows) == mine
+        standing = list(team_selectors.team_list(actor=user, support_request=request))
+        assert team_selectors.standing(rows) == standing

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from cercle.core.errors import NotFound
 from cercle.missions.anonymise import strip_names
 from cercle.missions.enums import OfferStatus, RequestStatus
-from cercle.missions.models import Offer, OfferCommonsLine, SupportRequest, Team, TeamMember
+from cercle.missions.models import Award, Offer, OfferCommonsLine, SupportRequest, Team, TeamMember
 from cercle.missions.policies.common import check_can_view_requests
 from cercle.missions.policies.offers import (
     OfferAccess,
@@ -105,10 +105,41 @@ def _offers_of(support_request: SupportRequest) -> QuerySet[Offer]:
     )
 
 
-def offers_view(*, actor: Any, support_request: SupportRequest) -> OffersView:
-    """The request page's part: a bounded number of queries, whatever the number of offers."""
-    audience = offer_audience(actor, support_request)
-    offers = list(_offers_of(support_request))
+def _audience_from(
+    actor: Any, offers: list[Offer], teams: list[Team]
+) -> tuple[OfferAudience, Team | None]:
+    """`policies.offers.offer_audience` and `team_led_by`, from rows the request page has
+    read already: the teams of `teams.request_teams` (the viewer's ties) and the offers,
+    annotated with `is_awarded` (a request has at most one award)."""
+    from cercle.missions.policies.common import viewer
+    from cercle.missions.selectors import teams as team_selectors
+
+    v = viewer(actor)
+    person = v.person
+    awarded = next((o.pk for o in offers if getattr(o, "is_awarded", False)), None)
+    audience = OfferAudience(
+        person_id=person.pk if person else None,
+        is_steward=v.is_steward,
+        in_circle=v.in_circle,
+        team_ids=team_selectors.tied_team_ids(teams, person),
+        awarded_offer_id=awarded,
+    )
+    return audience, team_selectors.led_team(teams, person)
+
+
+def offers_view(
+    *, actor: Any, support_request: SupportRequest, teams: list[Team] | None = None
+) -> OffersView:
+    """The request page's part: a bounded number of queries, whatever the number of offers
+    (one, when the page passes the rows of `teams.request_teams`; four without)."""
+    if teams is None:
+        audience = offer_audience(actor, support_request)
+        offers = list(_offers_of(support_request))
+        own_team = team_led_by(actor=actor, support_request=support_request)
+    else:
+        awarded = Award.objects.filter(request=support_request, offer=OuterRef("pk"))
+        offers = list(_offers_of(support_request).annotate(is_awarded=Exists(awarded)))
+        audience, own_team = _audience_from(actor, offers, teams)
     live = [o for o in offers if o.status == OfferStatus.SUBMITTED]
     visible = []
     for offer in offers:
@@ -118,7 +149,6 @@ def offers_view(*, actor: Any, support_request: SupportRequest) -> OffersView:
             access >= OfferAccess.AWARDED and offer.status == OfferStatus.SUBMITTED
         ):
             visible.append(VisibleOffer(offer, access))
-    own_team = team_led_by(actor=actor, support_request=support_request)
     has_live = own_team is not None and any(o.team_id == own_team.pk for o in live)
     return OffersView(
         audience=audience,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cercle.core.errors import NotFound
@@ -67,6 +67,59 @@ def team_list(*, actor: Any, support_request: SupportRequest) -> QuerySet[Team]:
         .select_related("lead", "request")
         .prefetch_related(_members_prefetch())
         .order_by("created_at", "id")
+    )
+
+
+def request_teams(
+    *, actor: Any, support_request: SupportRequest, person: Person | None
+) -> list[Team]:
+    """The request's standing teams with their live members, plus the teams `person` leads
+    or is an accepted member of, even dissolved (two queries). Each team carries
+    `viewer_accepted`: whether `person` is an accepted member of it. The request page
+    reads the team list, the person's team and what the person may see of the offers
+    from these rows (see `standing`, `accepted_team`, `led_team`, `tied_team_ids`)."""
+    check_can_view_teams(actor)
+    teams = Team.objects.filter(request=support_request)
+    if person is None:
+        teams = teams.filter(dissolved_at__isnull=True)
+    else:
+        accepted = TeamMember.objects.filter(
+            request=support_request, person=person, status=MemberStatus.ACCEPTED
+        )
+        teams = teams.filter(
+            Q(dissolved_at__isnull=True) | Q(lead=person) | Q(pk__in=accepted.values("team_id"))
+        ).annotate(viewer_accepted=Exists(accepted.filter(team=OuterRef("pk"))))
+    return list(
+        teams.select_related("lead", "request")
+        .prefetch_related(_members_prefetch())
+        .order_by("created_at", "id")
+    )
+
+
+def standing(teams: list[Team]) -> list[Team]:
+    """The teams of `request_teams` that are not dissolved (what `team_list` lists)."""
+    return [t for t in teams if t.dissolved_at is None]
+
+
+def accepted_team(teams: list[Team]) -> Team | None:
+    """The person's team (what `my_team` reads): at most one, by a database constraint."""
+    return next((t for t in teams if getattr(t, "viewer_accepted", False)), None)
+
+
+def led_team(teams: list[Team], person: Person | None) -> Team | None:
+    """The standing team the person leads (what `offers.team_led_by` reads)."""
+    if person is None:
+        return None
+    return next((t for t in teams if t.lead_id == person.pk and t.dissolved_at is None), None)
+
+
+def tied_team_ids(teams: list[Team], person: Person | None) -> frozenset[int]:
+    """The teams whose offers the person sees in full as a member: those they lead or are
+    an accepted member of (the `team_ids` of `policies.offers.offer_audience`)."""
+    if person is None:
+        return frozenset()
+    return frozenset(
+        t.pk for t in teams if t.lead_id == person.pk or getattr(t, "viewer_accepted", False)
     )
 
 

@@ -31,7 +31,7 @@ from cercle.missions.forms.requests import (
     StewardRequestForm,
     criterion_formset,
 )
-from cercle.missions.models import SupportRequest
+from cercle.missions.models import Positioning, SupportRequest
 from cercle.missions.policies.requests import (
     can_add_request_documents,
     can_cancel_request,
@@ -148,13 +148,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- detail
 
 
-def _sections(request: HttpRequest, support_request: SupportRequest) -> dict[str, Any]:
+def _sections(
+    request: HttpRequest, support_request: SupportRequest, positionings: list[Positioning]
+) -> dict[str, Any]:
     from cercle.missions.views import follow_up, offers, selection, teams
 
     viewer = viewer_for(request.user)
+    # Read once, for the teams' section and the offers' (who sees which offer in full).
+    rows = teams.viewer_teams(request, support_request, viewer)
     context: dict[str, Any] = {}
-    context.update(teams.teams_section(request, support_request, viewer))
-    context.update(offers.offers_section(request, support_request, viewer))
+    context.update(
+        teams.teams_section(request, support_request, viewer, teams=rows, positionings=positionings)
+    )
+    context.update(offers.offers_section(request, support_request, viewer, teams=rows))
     context.update(selection.selection_section(request, support_request, viewer))
     context.update(follow_up.mission_section(request, support_request, viewer))
     return context
@@ -169,9 +175,10 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    positionings = list(selectors.positioning_list(support_request=support_request))
     context: dict[str, Any] = {
         "support_request": support_request,
-        "positionings": list(selectors.positioning_list(support_request=support_request)),
+        "positionings": positionings,
         "panel": list(panel_invitation_list(support_request)),
         "can_qualify": can_qualify_request(user, support_request),
         "can_cancel": can_cancel_request(user, support_request),
@@ -184,7 +191,7 @@ def _render_detail(
         context["documents_form"] = documents_form or DocumentsForm()
     if support_request.status == RequestStatus.CANCELLED:
         context["cancel_reason"] = selectors.cancel_reason(support_request=support_request)
-    context.update(_sections(request, support_request))
+    context.update(_sections(request, support_request, positionings))
     return render(request, "missions/requests/detail.html", context, status=status)
 
 

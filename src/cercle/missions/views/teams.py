@@ -24,7 +24,7 @@ from cercle.missions.forms.teams import (
     SuggestionForm,
     TeamCreateForm,
 )
-from cercle.missions.models import SupportRequest, Team
+from cercle.missions.models import Positioning, SupportRequest, Team
 from cercle.missions.policies.teams import (
     can_create_team,
     can_manage_team,
@@ -65,21 +65,47 @@ def team_url(team: Team) -> str:
 # ---------------------------------------------------------------- the request page's part
 
 
-def teams_section(request: Any, support_request: Any, viewer: Any) -> dict[str, object]:
-    """Context for `missions/requests/_teams.html` (about four queries, any team count)."""
+def viewer_teams(request: Any, support_request: Any, viewer: Any) -> list[Team] | None:
+    """The rows of `selectors.request_teams` for the request page (None for those who may
+    not see the teams): its sections read the team list, the viewer's team and the
+    viewer's ties to the offers from them."""
+    if not can_view_teams(request.user):
+        return None
+    return selectors.request_teams(
+        actor=request.user,
+        support_request=support_request,
+        person=getattr(viewer, "person", None),
+    )
+
+
+def teams_section(
+    request: Any,
+    support_request: Any,
+    viewer: Any,
+    *,
+    teams: list[Team] | None = None,
+    positionings: list[Positioning] | None = None,
+) -> dict[str, object]:
+    """Context for `missions/requests/_teams.html` (two queries, any team count, and one
+    more unless the page passes the request's `positionings`)."""
     user = request.user
     if not can_view_teams(user):
         return {"teams_list": [], "teams_request": support_request, "teams_hidden": True}
     person = getattr(viewer, "person", None)
-    teams = list(selectors.team_list(actor=user, support_request=support_request))
-    mine = selectors.my_team(person=person, support_request=support_request)
+    if teams is None:
+        teams = selectors.request_teams(actor=user, support_request=support_request, person=person)
+    mine = selectors.accepted_team(teams)
+    if positionings is None:
+        my_positioning = selectors.positioning_of(person=person, support_request=support_request)
+    else:
+        my_positioning = next(
+            (p for p in positionings if person is not None and p.person_id == person.pk), None
+        )
     return {
-        "teams_list": teams,
+        "teams_list": selectors.standing(teams),
         "teams_request": support_request,
         "teams_is_open": request_is_open(support_request),
-        "teams_my_positioning": selectors.positioning_of(
-            person=person, support_request=support_request
-        ),
+        "teams_my_positioning": my_positioning,
         "teams_can_position": can_position(user, support_request),
         "teams_my_team": mine,
         "teams_can_create": mine is None and can_create_team(user, support_request),
