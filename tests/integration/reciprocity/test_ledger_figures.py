@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cercle.reciprocity.selectors import ledger_figures
 from cercle.reciprocity.selectors.reports_dashboard import steward_dashboard
+from cercle.reciprocity.selectors.reports_yearly import yearly_report
 from tests.factories import reciprocity_reports as rr
 from tests.factories.missions import consultant
 from tests.factories.network import StewardFactory
@@ -98,3 +100,28 @@ def test_dashboard_page_stays_within_fifteen_queries_cold_and_warm() -> None:
         assert client.get(PAGE).status_code == 200
     assert len(cold) <= 15
     assert len(warm) <= 15
+
+
+def test_the_yearly_report_sums_follow_each_new_posting() -> None:
+    year = (timezone.localdate() - datetime.timedelta(days=40)).year
+    cache.clear()
+    _owe("40.00")
+    assert yearly_report(year=year).invoiced_in_year == D("40.00")
+    _owe("2.50")
+    assert yearly_report(year=year).invoiced_in_year == D("42.50")
+
+
+def test_yearly_report_stays_within_fifteen_queries_cold_and_warm() -> None:
+    year = (timezone.localdate() - datetime.timedelta(days=40)).year
+    for amount in ("30.00", "20.00"):
+        _owe(amount)
+    client = Client()
+    for url in (f"/rapport/{year}/", f"/api/v1/reports/{year}"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(url).status_code == 200
+        assert len(cold) <= 15
+        assert len(warm) <= 15
+        assert _ledger_reads(warm) == 0

@@ -165,7 +165,10 @@ YEAR_KINDS = (
 )
 
 
-def _year_sums(year: int) -> dict[tuple[str, int | None, bool], Decimal]:
+YearSums = dict[tuple[str, int | None, bool], Decimal]
+
+
+def _year_sums(year: int) -> YearSums:
     payout = CommonPayout.objects.filter(transaction_id=OuterRef("transaction_id"))
     rows = (
         posted_lines()
@@ -178,19 +181,20 @@ def _year_sums(year: int) -> dict[tuple[str, int | None, bool], Decimal]:
     return {(kind, common, bool(is_payout)): Decimal(s or 0) for kind, common, is_payout, s in rows}
 
 
-def year_sums(year: int) -> dict[tuple[str, int | None, bool], Decimal]:
+def year_sums(year: int) -> YearSums:
     """Sums of the posted lines of fiscal `year` on income and commons fund accounts,
     per (account kind, common id, whether the transaction is a common's payout); debit
     +, credit −. One query, cached under (year, ledger version)."""
     return cached("year", lambda: _year_sums(year), year)
 
 
-def year_total(sums: dict[tuple[str, int | None, bool], Decimal], kind: str) -> Decimal:
+def year_total(sums: YearSums, kind: str) -> Decimal:
     return sum((s for (k, _c, _p), s in sums.items() if k == kind), ZERO)
 
 
 __all__ = [
     "ReceivableRows",
+    "YearSums",
     "ledger_version",
     "receivable_balances",
     "year_sums",
