@@ -195,10 +195,16 @@ class VoteForm(forms.Form):
 
 
 class StandAsideForm(forms.Form):
-    person = forms.ChoiceField(
+    # A typed identifier, not a list: a proposal of the whole network has thousands of
+    # voters. The page's lists link here with the identifier filled in.
+    person = forms.CharField(
         label=_("Who stands aside"),
         required=False,
-        help_text=_("Stewards may record a conflict of interest for someone else."),
+        max_length=120,
+        help_text=_(
+            "Stewards may record a conflict of interest for someone else: their identifier "
+            "(follow the link next to their name in the lists below). Leave empty for yourself."
+        ),
     )
     reason = forms.CharField(
         label=_("Conflict of interest"),
@@ -207,16 +213,11 @@ class StandAsideForm(forms.Form):
         help_text=_("Say briefly what ties you to the matter. Your name will be listed."),
     )
 
-    def __init__(self, *args: Any, person_choices: list[tuple[str, str]] | None = None, **kw: Any):
+    def __init__(self, *args: Any, for_someone: bool = False, **kw: Any):
         # Prefixed: the vote form on the same page has its own `reason`.
         kw.setdefault("prefix", "aside")
         super().__init__(*args, **kw)
-        if person_choices:
-            self.fields["person"].choices = [  # type: ignore[attr-defined]
-                ("", _("Myself")),
-                *person_choices,
-            ]
-        else:
+        if not for_someone:
             del self.fields["person"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from cercle.core.errors import NotFound
@@ -46,13 +46,20 @@ def proposal_get(*, actor: Any, uuid: UUID | str) -> Proposal:
     return proposal
 
 
-def _with_choices(votes: QuerySet[Vote]) -> QuerySet[Vote]:
-    return votes.select_related("voter").prefetch_related(
-        Prefetch(
-            "choices",
-            queryset=VoteChoice.objects.select_related("option").order_by("option__position", "id"),
-        )
+def _choices_prefetch() -> Prefetch:
+    return Prefetch(
+        "choices",
+        queryset=VoteChoice.objects.select_related("option").order_by("option__position", "id"),
     )
+
+
+def _with_choices(votes: QuerySet[Vote]) -> QuerySet[Vote]:
+    return votes.select_related("voter").prefetch_related(_choices_prefetch())
+
+
+def attach_choices(votes: list[Vote]) -> None:
+    """Load the choices of votes from several lists in one query."""
+    prefetch_related_objects(votes, _choices_prefetch())
 
 
 def votes_visible(*, actor: Any, proposal: Proposal) -> bool:
@@ -65,28 +72,29 @@ def choices_visible(*, actor: Any, proposal: Proposal) -> bool:
     return not proposal.anonymous and not results_hidden(proposal)
 
 
-def vote_list(*, actor: Any, proposal: Proposal, history: bool = False) -> QuerySet[Vote]:
+def vote_list(
+    *, actor: Any, proposal: Proposal, history: bool = False, with_choices: bool = True
+) -> QuerySet[Vote]:
     """Everyone's votes (the latest, or all with `history`); for an anonymous vote, only
-    the viewer's own."""
+    the viewer's own. Without `with_choices` the caller loads them (`attach_choices`)."""
     votes = Vote.objects.filter(proposal=proposal)
     if not history:
         votes = votes.filter(is_latest=True)
     if not votes_visible(actor=actor, proposal=proposal):
         person = viewer_for(actor).person
         votes = votes.filter(voter=person) if person is not None else votes.none()
-    return _with_choices(votes).order_by("-cast_at", "-id")
+    votes = _with_choices(votes) if with_choices else votes.select_related("voter")
+    return votes.order_by("-cast_at", "-id")
 
 
-def my_votes(*, actor: Any, proposal: Proposal) -> list[Vote]:
+def my_votes(*, actor: Any, proposal: Proposal, with_choices: bool = True) -> list[Vote]:
     """The viewer's votes on the proposal, latest first (their history)."""
     person = viewer_for(actor).person
     if person is None:
         return []
-    return list(
-        _with_choices(Vote.objects.filter(proposal=proposal, voter=person)).order_by(
-            "-cast_at", "-id"
-        )
-    )
+    votes = Vote.objects.filter(proposal=proposal, voter=person)
+    votes = _with_choices(votes) if with_choices else votes.select_related("voter")
+    return list(votes.order_by("-cast_at", "-id"))
 
 
 def outcome_list(*, actor: Any, proposal: Proposal) -> QuerySet[Outcome]:
@@ -107,14 +115,6 @@ def people_by_slugs(*, slugs: list[str]) -> tuple[list[Person], list[str]]:
     found = list(Person.objects.filter(slug__in=slugs))
     known = {p.slug for p in found}
     return found, [s for s in slugs if s not in known]
-
-
-def stand_aside_choices(*, proposal: Proposal) -> list[tuple[str, str]]:
-    """Eligible people not yet standing aside, for a steward's record."""
-    from cercle.decisions.selectors.proposals_results import eligible_counted
-
-    people = eligible_counted(proposal).only("slug", "first_name", "last_name")
-    return [(p.slug, p.full_name) for p in people]
 
 
 def is_standing_aside(*, actor: Any, proposal: Proposal) -> bool:

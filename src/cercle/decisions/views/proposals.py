@@ -29,12 +29,10 @@ from cercle.decisions.forms.proposals import (
 from cercle.decisions.models import Proposal
 from cercle.decisions.policies.proposals import (
     can_manage_proposal,
-    can_stand_aside,
-    can_vote,
     check_can_create_proposal,
 )
 from cercle.decisions.selectors import proposals as selectors
-from cercle.decisions.selectors.proposals_results import proposal_results
+from cercle.decisions.selectors.proposals_results import not_voted, proposal_results
 from cercle.decisions.selectors.threads import group_get, thread_get
 from cercle.decisions.services import proposals as services
 from cercle.decisions.services import proposals_votes as vote_services
@@ -131,45 +129,70 @@ def _render_detail(
     outcome_form: OutcomeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The proposal's page in at most 15 queries whatever the number of votes and voters:
+    counts in one query, the tally in SQL, the votes and the people who have not voted
+    yet paginated (`page`, `attente`), their choices and the viewer's in one query."""
     user = request.user
+    viewer = viewer_for(user)
     options = list(proposal.options.all())
     is_open = proposal.status == ProposalStatus.OPEN
-    standing_aside = selectors.is_standing_aside(actor=user, proposal=proposal)
+    me = viewer.person
+    results = proposal_results(proposal, options, list_not_voted=False, viewer=me)
+    # The counts query says whether the viewer is an eligible voter (`can_vote`'s rule);
+    # declaring one's own stand-aside asks the same (`can_stand_aside`).
+    eligible = results.counts is not None and results.counts.viewer_eligible
+    standing_aside = me is not None and any(a.person_id == me.pk for a in results.stand_asides)
     history = request.GET.get("historique") == "1"
+    mine = selectors.my_votes(actor=user, proposal=proposal, with_choices=False)
     context: dict[str, Any] = {
         "proposal": proposal,
         "options": options,
-        "results": proposal_results(proposal, options),
-        "my_votes": selectors.my_votes(actor=user, proposal=proposal),
+        "results": results,
+        "my_votes": mine,
         "standing_aside": standing_aside,
         "votes_visible": selectors.votes_visible(actor=user, proposal=proposal),
         "choices_visible": selectors.choices_visible(actor=user, proposal=proposal),
         "history": history,
         "outcomes": list(selectors.outcome_list(actor=user, proposal=proposal)),
         "is_open": is_open,
-        "is_steward": viewer_for(user).is_steward,
+        "is_steward": viewer.is_steward,
     }
+    listed = list(mine)
     if context["votes_visible"]:
-        context["votes_page"] = paginate(
+        counts = results.counts
+        votes_page: Any = paginate(
             request,
-            selectors.vote_list(actor=user, proposal=proposal, history=history),
+            selectors.vote_list(actor=user, proposal=proposal, history=history, with_choices=False),
             VOTES_PER_PAGE,
+            count=None if counts is None else (counts.every if history else counts.latest),
         )
-    if is_open and not standing_aside and can_vote(user, proposal):
+        votes_page.object_list = list(votes_page.object_list)
+        listed += votes_page.object_list
+        context["votes_page"] = votes_page
+    selectors.attach_choices(listed)
+    if is_open:
+        context["waiting_page"] = paginate(
+            request,
+            not_voted(proposal).only("id", "slug", "first_name", "last_name"),
+            VOTES_PER_PAGE,
+            count=results.not_voted_count,
+            param="attente",
+        )
+    if is_open and not standing_aside and eligible:
         context["vote_form"] = vote_form or VoteForm(proposal=proposal, options=options)
     elif vote_form is not None:
         # A refused vote whose form is no longer shown (closed meanwhile, or standing
         # aside): say why at the top of the page.
         for error in vote_form.non_field_errors():
             messages.error(request, str(error))
-    may_record = is_open and (context["is_steward"] or can_stand_aside(user, proposal))
+    may_record = is_open and me is not None and (context["is_steward"] or eligible)
     if may_record or stand_aside_form is not None:
-        person_choices = (
-            selectors.stand_aside_choices(proposal=proposal) if context["is_steward"] else None
-        )
+        # A steward follows a link next to a name to record that person's conflict.
+        initial = {"person": request.GET.get("retrait", "")[:120]}
         context["stand_aside_form"] = stand_aside_form or StandAsideForm(
-            person_choices=person_choices
+            for_someone=context["is_steward"], initial=initial
         )
+        context["record_for_others"] = context["is_steward"] and may_record
     if can_manage_proposal(user, proposal):
         if is_open:
             context["can_close"] = True
@@ -210,12 +233,14 @@ def proposal_vote(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def proposal_stand_aside(request: HttpRequest, uuid: UUID) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, uuid=uuid)
     is_steward = viewer_for(request.user).is_steward
-    choices = selectors.stand_aside_choices(proposal=proposal) if is_steward else None
-    form = StandAsideForm(request.POST, person_choices=choices)
+    form = StandAsideForm(request.POST, for_someone=is_steward)
     person = None
     if form.is_valid() and form.cleaned_data.get("person"):
-        found, _missing = selectors.people_by_slugs(slugs=[form.cleaned_data["person"]])
-        person = found[0] if found else None
+        found, _missing = selectors.people_by_slugs(slugs=[form.cleaned_data["person"].strip()])
+        if found:
+            person = found[0]
+        else:
+            form.add_error("person", _("Nobody has this identifier."))
     done, status = _run(
         form,
         vote_services.stand_aside_record,
