@@ -123,7 +123,22 @@ def check_upload(
             }
         )
     assert kind is not None
-    return CheckedUpload(kind=kind, content_type=KINDS[kind][0], size=size, name=name)
+    return CheckedUpload(
+        kind=kind, content_type=KINDS[kind][0], size=size, name=_named_as(name, kind)
+    )
+
+
+def _named_as(name: str, kind: str) -> str:
+    """The name with an extension of what the content is: a text named `rapport.html` is
+    kept as `rapport.html.txt`, a PDF named `cdc.txt` as `cdc.pdf`, so that no later
+    reader (a browser, a desktop) goes by a name the content contradicts."""
+    extensions = KINDS[kind][1]
+    path = PurePath(name)
+    if path.suffix.lower() in extensions:
+        return name
+    if path.suffix.lower() in {ext for _k, (_ct, exts) in KINDS.items() for ext in exts}:
+        return (path.stem or "file") + extensions[0]
+    return name + extensions[0]
 
 
 def download_response(fieldfile: Any, *, filename: str, content_type: str = "") -> FileResponse:
