@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from cercle.reciprocity.services.declarations_refunds import payment_refund
 from tests.factories import reciprocity_reports as rr
 from tests.factories.missions import consultant
 from tests.factories.network import StewardFactory
+from tests.integration.core.conftest import bearer, token_secret
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -106,3 +108,22 @@ def test_two_queries_for_two_people_or_eight() -> None:
     with CaptureQueriesContext(connection) as many:
         statements_for_year(YEAR)
     assert len(few) == len(many) == 2
+
+
+def test_the_statement_page_and_api_stay_within_fifteen_queries() -> None:
+    person = _year_of_people(4)[3]
+    page = Client()
+    page.force_login(person.user)
+    api = Client()
+    headers = bearer(token_secret(person))
+    for client, url, extra in (
+        (page, f"/contributions/?annee={YEAR}", {}),
+        (api, f"/api/v1/me/statement?year={YEAR}", headers),
+    ):
+        client.get(url, **extra)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, **extra).status_code == 200
+        assert len(queries) <= 15
+        # The missions led that year are read once (their expected total is summed
+        # from the same rows).
+        assert sum('FROM "missions_mission"' in q["sql"] for q in queries.captured_queries) == 1

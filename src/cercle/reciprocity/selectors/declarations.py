@@ -238,9 +238,12 @@ class Statement:
 
 
 def _expected(person: Person, year: int) -> tuple[list[Any], Decimal]:
-    from cercle.reciprocity.selectors.policies import expected_by_mission, expected_total
+    from cercle.reciprocity.ledger import cents
+    from cercle.reciprocity.selectors.policies import expected_by_mission
 
-    return expected_by_mission(person=person, year=year), expected_total(person=person, year=year)
+    # The total as `policies.expected_total` sums it, from the same rows (one query).
+    rows = expected_by_mission(person=person, year=year)
+    return rows, cents(sum((row.expected for row in rows if row.expected), Decimal(0)))
 
 
 def statement_years(person: Person) -> list[int]:
