@@ -140,6 +140,9 @@ class Organization(models.Model):
                 name="organization_siret_14_digits",
             )
         ]
+        # The directory lists organizations by name (then id, for a stable page): without
+        # this index PostgreSQL sorts every organization to show one page (bench, scale 1).
+        indexes = [models.Index(fields=["name", "id"], name="network_org_name_id")]
 
     def __str__(self) -> str:
         return self.name
