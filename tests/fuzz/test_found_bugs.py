@@ -18,3 +18,30 @@ def test_a_declaration_for_an_absurd_year_is_a_form_error_not_a_500(year: str) -
     )
     assert response.status_code == 400
     assert "year" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/helloasso-imports",
+        "/api/v1/requests/{uuid}/documents",
+        "/api/v1/offers/{uuid}/files",
+    ],
+)
+def test_a_multipart_body_without_boundary_is_a_400_not_a_500(url: str) -> None:
+    """schemathesis sent `Content-Type: multipart/form-data` with no boundary to the
+    upload endpoints: Django's parser error surfaced as a 500."""
+    from django.test import Client
+
+    from tests.factories.network import StewardFactory
+    from tests.integration.core.conftest import bearer, token_secret
+
+    headers = bearer(token_secret(StewardFactory()))
+    response = Client(raise_request_exception=False).post(
+        url.replace("{uuid}", "3ec3b9cb-d710-41f5-9d62-fff1778bc194"),
+        data=b"--x\r\n",
+        content_type="multipart/form-data",
+        **headers,  # type: ignore[arg-type]
+    )
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"detail", "errors"}

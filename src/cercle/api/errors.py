@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -96,6 +97,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request, _body(_("The API token is missing, wrong or revoked.")), status=401
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def on_unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # A multipart body without a boundary, or cut short: the client's fault.
+        return api.create_response(
+            request, _body(_("The request body cannot be read as a form with files.")), status=400
         )
 
     @api.exception_handler(Http404)
