@@ -148,14 +148,12 @@ RATE_LIMITED = {("post", "/api/v1/requests/public")}
 def _error_codes(method: str, path: str, operation: dict[str, Any]) -> list[str]:
     """The error answers an operation can give, from the handlers above and the
     middleware: any request can be unreadable (400), any token refused (401), any service
-    can refuse the actor (403) or not find an object named in the path, the body or the
-    query (404); a parameter or a body can be invalid (422); a write may meet a state
-    that forbids it (409)."""
-    codes = ["400", "401", "403", "404"]
+    can refuse the actor (403), not find an object named in the path, the body or the
+    query (404), or meet a state that forbids the operation now (409; reads too: a
+    contract's PDF before it is validated); a parameter or a body can be invalid (422)."""
+    codes = ["400", "401", "403", "404", "409"]
     if operation.get("parameters") or "requestBody" in operation:
         codes.append("422")
-    if method != "get":
-        codes.append("409")
     if (method, path) in RATE_LIMITED:
         codes.append("429")
     return codes
@@ -168,6 +166,10 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     reference = {"$ref": "#/components/schemas/Error"}
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
+            # The bearer token is optional: without it, the caller is anonymous and sees
+            # public data (operations that need a person answer 401).
+            if operation.get("security") and {} not in operation["security"]:
+                operation["security"] = [*operation["security"], {}]
             responses = operation.setdefault("responses", {})
             for code in _error_codes(method, path, operation):
                 responses.setdefault(
