@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -81,16 +82,40 @@ class JournalEntryOut(Schema):
         return str(entry.actor) if entry.actor_id else None
 
 
+class _CountedEntries:
+    """The journal's entries told their total, so the pagination does not count them."""
+
+    def __init__(self, entries: QuerySet[JournalEntry], total: int) -> None:
+        self.entries, self.total = entries, total
+
+    def __getitem__(self, key: slice) -> QuerySet[JournalEntry]:
+        return self.entries[key]
+
+
+class JournalPagination(Pagination):
+    """The API's pagination, with the total from `journal_count` (the head's seq for
+    a steward's whole journal) instead of a COUNT over every entry."""
+
+    def _items_count(self, queryset: Any) -> int:
+        if isinstance(queryset, _CountedEntries):
+            return queryset.total
+        return super()._items_count(queryset)
+
+
 @router.get("/journal", response=list[JournalEntryOut], tags=["journal"])
-@paginate(Pagination)
+@paginate(JournalPagination)
 def list_journal(
     request: HttpRequest, verb: str = "", object_type: str = "", object_id: str = ""
 ) -> list[JournalEntry]:
     user = request.user if request.user.is_authenticated else None
     audience = selectors.journal_audience(user)  # type: ignore[arg-type]
-    return selectors.journal_entry_list(  # type: ignore[return-value]
+    entries = selectors.journal_entry_list(
         audience=audience, verb=verb, object_type=object_type, object_id=object_id
     )
+    total = selectors.journal_count(
+        audience=audience, entries=entries, filtered=bool(verb or object_type or object_id)
+    )
+    return _CountedEntries(entries, total)  # type: ignore[return-value]
 
 
 # Notifications have their own module; mounted here with the rest of the account.

@@ -88,10 +88,13 @@ def journal(request: HttpRequest) -> HttpResponse:
         object_id=filters.get("object_id", ""),
     )
     status = form_status(form)
+    count = selectors.journal_count(
+        audience=audience, entries=entries, filtered=any(filters.values())
+    )
     return render(
         request,
         "core/journal.html",
-        {"form": form, "page": paginate(request, entries)},
+        {"form": form, "page": paginate(request, entries, count=count)},
         status=status,
     )
 
