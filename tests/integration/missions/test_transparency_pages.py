@@ -185,6 +185,21 @@ def test_the_api_gives_the_same_figures() -> None:
     assert Client().get(API + "/transparency/concentration").status_code == 401
 
 
+def test_the_api_pages_the_member_rows_and_keeps_the_figures_of_all() -> None:
+    people = [consultant() for _i in range(7)]
+    auth = bearer(token_secret(people[0]))
+    bulk_missions(20, people)
+    whole = Client().get(API + "/transparency/concentration?limit=100", **auth).json()
+    assert whole["rows_count"] == whole["members"] == len(whole["rows"]) == 7
+    page = Client().get(API + "/transparency/concentration?limit=3&offset=3", **auth).json()
+    assert page["rows"] == whole["rows"][3:6]
+    assert page["rows_count"] == page["members"] == 7
+    assert (page["hhi"], page["total_value_ht"]) == (whole["hhi"], whole["total_value_ht"])
+    for bad in ("limit=0", "limit=101", "offset=-1"):
+        response = Client().get(API + f"/transparency/concentration?{bad}", **auth)
+        assert response.status_code == 422
+
+
 def test_the_api_makes_the_same_number_of_queries_at_10_and_1000_missions() -> None:
     people = [consultant() for _i in range(4)]
     auth = bearer(token_secret(people[0]))
