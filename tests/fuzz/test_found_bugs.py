@@ -45,3 +45,28 @@ def test_a_multipart_body_without_boundary_is_a_400_not_a_500(url: str) -> None:
     )
     assert response.status_code == 400, response.content
     assert set(response.json()) == {"detail", "errors"}
+
+
+@pytest.mark.parametrize("body", ['"AAA"', "[null, null]", "true", "12"])
+def test_a_json_body_that_is_not_an_object_is_refused_and_creates_nothing(body: str) -> None:
+    """schemathesis posted `"AAA"` and `[null, null]` as bodies: ninja read them as an
+    empty object, so a reading criterion or an adhesion contract was created from nothing
+    (201) and profiles 'updated' (200)."""
+    from django.test import Client
+
+    from cercle.core.models import JournalEntry
+    from tests.factories.network import StewardFactory
+    from tests.integration.core.conftest import bearer, token_secret
+
+    headers = bearer(token_secret(StewardFactory()))
+    entries = JournalEntry.objects.count()
+    for method, url in [
+        ("post", "/api/v1/reading-criteria"),
+        ("post", "/api/v1/contracts"),
+        ("patch", "/api/v1/me"),
+    ]:
+        response = getattr(Client(), method)(
+            url, data=body, content_type="application/json", **headers
+        )
+        assert response.status_code in {400, 422}, (url, response.status_code, response.content)
+    assert JournalEntry.objects.count() == entries

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from cercle.api.errors import document_errors, install_error_handlers
+from cercle.api.parser import ObjectBodyParser
 from cercle.commons.api import router as commons_router
 from cercle.core.api import router as core_router
 from cercle.core.api_auth import TokenAuth
@@ -34,6 +35,7 @@ api = CercleAPI(
         'Errors always have the shape `{"detail": "…", "errors": {"field": ["…"]}}`.'
     ),
     auth=TokenAuth(),
+    parser=ObjectBodyParser(),
     urls_namespace="api",
 )
 install_error_handlers(api)
