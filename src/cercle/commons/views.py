@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.commons import selectors, services
 from cercle.commons.forms import CommonFilterForm, CommonForm
@@ -27,6 +27,7 @@ from cercle.reciprocity.policies.reports import can_record_common_payout
 from cercle.reciprocity.selectors import reports_commons
 
 
+@require_safe
 def common_list(request: HttpRequest) -> HttpResponse:
     form = CommonFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -45,6 +46,7 @@ def common_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def common_detail(request: HttpRequest, slug: str) -> HttpResponse:
     common = selectors.common_get(actor=request.user, slug=slug)
     return render(

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core import selectors, services
 from cercle.core.errors import NotAllowed
@@ -56,6 +56,7 @@ def paginate(
     return paginator.get_page(request.GET.get(param))
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
@@ -68,6 +69,7 @@ class JournalFilterForm(forms.Form):
     )
 
 
+@require_safe
 @login_required
 def journal(request: HttpRequest) -> HttpResponse:
     audience = selectors.journal_audience(request.user)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cercle.core import selectors_notifications as selectors
 from cercle.core import services_notifications as services
@@ -29,6 +29,7 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+@require_safe
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("non-lues") == "1"
@@ -130,6 +131,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "core/notifications/unsubscribe.html", context)
 
 
+@require_safe
 def unread_badge(request: HttpRequest) -> HttpResponse:
     """The unread count in the navigation, loaded by htmx after the page: pages stay at
     their pinned number of queries, and the count costs one small query of its own."""

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -35,6 +35,7 @@ FORM_FIELDS = tuple(EventForm.base_fields)
 # ---------------------------------------------------------------- list and detail
 
 
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -82,6 +83,7 @@ def _render_detail(
     return render(request, "events/detail.html", context, status=status)
 
 
+@require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(actor=request.user, slug=slug)
     return _render_detail(request, event)
@@ -256,6 +258,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "events/calendar.html", {"feed": feed, "feed_url": feed_url})
 
 
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The ICS file, without login: the secret address is the key."""
     feed = selectors.calendar_feed_by_token(token=token)

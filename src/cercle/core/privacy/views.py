@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cercle.core.forms import call_service, form_status
 from cercle.core.models import User
@@ -54,8 +54,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(request, "core/my_data.html", {"form": form}, status=form_status(form))
 
 
+@require_safe
 @login_required
-@require_GET
 def my_data_export(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return zip_response(personal_data_export(actor=user, user=user))

@@ -12,7 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError, NotAllowed
 from cercle.core.forms import call_service, form_status
@@ -57,6 +57,7 @@ def _run(form: Form, service: Any, /, **kwargs: Any) -> tuple[Any, int]:
 # ---------------------------------------------------------------- list and request
 
 
+@require_safe
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
     form = LetterFilterForm(request.GET or None)
@@ -147,6 +148,7 @@ def _timeline(letter: SupportLetterRequest) -> list[tuple[str, Any]]:
     return steps
 
 
+@require_safe
 @login_required
 def letter_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     letter = selectors.letter_get(actor=request.user, uuid=uuid)
@@ -170,6 +172,7 @@ def letter_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def letter_dossier(request: HttpRequest, uuid: UUID) -> FileResponse:
     letter = selectors.letter_get(actor=request.user, uuid=uuid)
@@ -179,6 +182,7 @@ def letter_dossier(request: HttpRequest, uuid: UUID) -> FileResponse:
     return download_response(letter.dossier, filename=f"{letter.project_key}-{name}")
 
 
+@require_safe
 @login_required
 def letter_pdf(request: HttpRequest, uuid: UUID) -> FileResponse:
     letter = selectors.letter_get(actor=request.user, uuid=uuid)

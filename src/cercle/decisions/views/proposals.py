@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -53,6 +53,7 @@ def _run(form: Form, service: Any, **kwargs: Any) -> tuple[Any, int]:
     return done, 200 if done is not None else 400
 
 
+@require_safe
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     form = ProposalFilterForm(request.GET or None)
@@ -202,6 +203,7 @@ def _render_detail(
     return render(request, "decisions/proposals/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def proposal_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, uuid=uuid)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service
@@ -118,6 +118,7 @@ def _render_thread(
     )
 
 
+@require_safe
 def thread_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     thread = selectors.thread_get(actor=request.user, thread_id=uuid)
     return _render_thread(request, thread)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError, NotFound
 from cercle.core.forms import call_service
@@ -45,6 +45,7 @@ def _run(form: Any, service: Any, **kwargs: Any) -> tuple[Any, int]:
     return done, (200 if done is not None else 400)
 
 
+@require_safe
 def group_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -56,6 +57,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.group_get(actor=request.user, slug=slug)
     return render(

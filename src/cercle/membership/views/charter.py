@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.forms import call_service
 from cercle.core.pdf import pdf_response
@@ -62,6 +62,7 @@ def render_charter_page(
     return render(request, "membership/charter/charter.html", context, status=status)
 
 
+@require_safe
 def charter(request: HttpRequest) -> HttpResponse:
     return render_charter_page(request)
 
@@ -100,6 +101,7 @@ def charter_sign(request: HttpRequest) -> HttpResponse:
     return render_charter_page(request, form=form, status=400)
 
 
+@require_safe
 def charter_versions(request: HttpRequest) -> HttpResponse:
     versions = charter_selectors.charter_version_list()
     return render(
@@ -107,6 +109,7 @@ def charter_versions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def charter_version_detail(request: HttpRequest, number: int) -> HttpResponse:
     version = charter_selectors.charter_version_get(number=number)
     current_number = charter_selectors.charter_current_number()
@@ -173,6 +176,7 @@ def charter_publish(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def signature_pdf(request: HttpRequest, signature_id: UUID) -> HttpResponse:
     signature = charter_selectors.signature_get(actor=request.user, signature_id=signature_id)

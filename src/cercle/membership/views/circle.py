@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service
@@ -60,6 +60,7 @@ def circle_leave(request: HttpRequest) -> HttpResponse:
     return redirect("membership:charter")
 
 
+@require_safe
 @login_required
 def circle_members(request: HttpRequest) -> HttpResponse:
     people = circle_selectors.circle_member_list(actor=request.user)
@@ -112,6 +113,7 @@ def _render_my_engagements(
     )
 
 
+@require_safe
 @login_required
 def my_engagements(request: HttpRequest) -> HttpResponse:
     return _render_my_engagements(request, year=_year_from(request))
@@ -183,6 +185,7 @@ def _render_follow_up(request: HttpRequest, *, error: str = "", status: int = 20
     )
 
 
+@require_safe
 @login_required
 def engagement_follow_up(request: HttpRequest) -> HttpResponse:
     return _render_follow_up(request)

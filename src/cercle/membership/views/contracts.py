@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import Conflict
 from cercle.core.forms import call_service, form_status
@@ -223,6 +223,7 @@ def contract_amend(request: HttpRequest, contract_id: str) -> HttpResponse:
     return _see_other(amendment.get_absolute_url())
 
 
+@require_safe
 @login_required
 def contract_pdf(request: HttpRequest, contract_id: str) -> HttpResponse:
     contract = selectors.contract_get(actor=_user(request), uuid=contract_id)
@@ -233,6 +234,7 @@ def contract_pdf(request: HttpRequest, contract_id: str) -> HttpResponse:
 # ---------------------------------------------------------------- stewards
 
 
+@require_safe
 @login_required
 def contract_queue(request: HttpRequest) -> HttpResponse:
     """Contracts waiting for the stewards, oldest first."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cercle.core.views import paginate
 from cercle.membership.forms.charter import DirectoryFilterForm
 from cercle.membership.selectors import directory as directory_selectors
 
 
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(
         request.GET or None, skill_choices=directory_selectors.directory_skill_choices()
@@ -27,6 +29,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def member_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = directory_selectors.directory_get(slug=slug)
     return render(request, "membership/directory/detail.html", {"member": person})

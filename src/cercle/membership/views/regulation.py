@@ -11,7 +11,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -35,6 +35,7 @@ from cercle.membership.selectors import circle as circle_selectors
 from cercle.membership.services import regulation as regulation_services
 
 
+@require_safe
 @login_required
 def regulation_list(request: HttpRequest) -> HttpResponse:
     form = RegulationFilterForm(request.GET or None)
@@ -106,6 +107,7 @@ def _render_detail(
     return render(request, "membership/regulation/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def regulation_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = circle_selectors.regulation_case_get(actor=request.user, case_id=case_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cercle.core.views import paginate
 from cercle.membership.policies.charter import check_can_follow_engagements
@@ -15,6 +16,7 @@ from cercle.membership.selectors.circle import current_year, steward_counts
 CONTRACTS_TO_HANDLE_URL = "/adhesion/a-traiter/"
 
 
+@require_safe
 @login_required
 def steward_home(request: HttpRequest) -> HttpResponse:
     year = current_year()
@@ -30,6 +32,7 @@ def steward_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def steward_resign_list(request: HttpRequest) -> HttpResponse:
     check_can_follow_engagements(request.user)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -41,6 +41,7 @@ from cercle.reciprocity.selectors.policies import mission_contribution_section
 # ---------------------------------------------------------------- list and detail
 
 
+@require_safe
 @login_required
 def mission_list(request: HttpRequest) -> HttpResponse:
     form = MissionFilterForm(request.GET or None)
@@ -102,6 +103,7 @@ def _render_detail(
     return render(request, "missions/follow_up/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def mission_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     mission = selectors.mission_get(actor=request.user, uuid=uuid)
@@ -340,11 +342,13 @@ def _render_review(
     )
 
 
+@require_safe
 @login_required
 def quality_review(request: HttpRequest, year: int) -> HttpResponse:
     return _render_review(request, year)
 
 
+@require_safe
 @login_required
 def quality_review_current(request: HttpRequest) -> HttpResponse:
     return redirect("missions:quality_review", year=timezone.localdate().year)

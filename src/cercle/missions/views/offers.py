@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.commons.selectors import common_choices
 from cercle.core.errors import ApplicationError, NotAllowed, NotFound
@@ -151,6 +151,7 @@ def _render_detail(
     return render(request, "missions/offers/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def offer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_detail(request, selectors.offer_get(actor=request.user, uuid=uuid))
@@ -193,6 +194,7 @@ def offer_replace_file(request: HttpRequest, uuid: UUID) -> HttpResponse:
 FILE_KINDS = {"methode": "method_file", "methode-anonymisee": "anonymised_method_file"}
 
 
+@require_safe
 @login_required
 def offer_file(request: HttpRequest, uuid: UUID, kind: str) -> FileResponse:
     if kind not in FILE_KINDS:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -53,6 +53,7 @@ PUBLIC_RATE = {"limit": 5, "window_seconds": 3600}
 # ---------------------------------------------------------------- list
 
 
+@require_safe
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     skills = selectors.skill_choices()
@@ -101,6 +102,7 @@ def request_submit(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def request_submitted(request: HttpRequest) -> HttpResponse:
     return render(request, "missions/requests/submitted.html")
 
@@ -195,12 +197,14 @@ def _render_detail(
     return render(request, "missions/requests/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def request_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_get(actor=request.user, uuid=uuid)
     return _render_detail(request, support_request)
 
 
+@require_safe
 @login_required
 def request_document_download(request: HttpRequest, uuid: UUID, document: UUID) -> FileResponse:
     row = selectors.request_document_get(

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError, Conflict, NotAllowed
 from cercle.core.forms import call_service
@@ -197,6 +197,7 @@ def _render_evaluation(
     return render(request, "missions/selection/evaluation.html", context, status=status)
 
 
+@require_safe
 @login_required
 def evaluation(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_evaluation(request, selectors.request_get(uuid=uuid))
@@ -206,6 +207,7 @@ def _own_evaluator(request: HttpRequest, support_request: SupportRequest) -> Eva
     return services.evaluation_access_for(actor=request.user, request=support_request)  # type: ignore[arg-type]
 
 
+@require_safe
 @login_required
 def evaluation_file(request: HttpRequest, uuid: UUID, label: str) -> FileResponse:
     """An offer's anonymised method file, for its evaluators (conflicts checked first)."""
@@ -326,6 +328,7 @@ def award(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_evaluation(request, support_request, status=status, award_form=form)
 
 
+@require_safe
 @login_required
 def results(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_get(uuid=uuid)

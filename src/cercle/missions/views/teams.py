@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -167,6 +167,7 @@ def positioning_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
 # ---------------------------------------------------------------- teams
 
 
+@require_safe
 @login_required
 def team_list(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_for_teams(actor=request.user, uuid=uuid)
@@ -269,6 +270,7 @@ def _team(request: HttpRequest, uuid: UUID, team_uuid: UUID) -> Team:
     )
 
 
+@require_safe
 @login_required
 def team_detail(request: HttpRequest, uuid: UUID, team_uuid: UUID) -> HttpResponse:
     return _render_team(request, _team(request, uuid, team_uuid))
@@ -384,6 +386,7 @@ def team_dissolve(request: HttpRequest, uuid: UUID, team_uuid: UUID) -> HttpResp
 # ---------------------------------------------------------------- invitations
 
 
+@require_safe
 @login_required
 def team_invitations(request: HttpRequest) -> HttpResponse:
     invitations = selectors.invitation_list(actor=request.user)
@@ -395,6 +398,7 @@ def team_invitations(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- suggestion
 
 
+@require_safe
 @login_required
 def team_suggestion(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_for_teams(actor=request.user, uuid=uuid)

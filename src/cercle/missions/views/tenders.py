@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -32,11 +32,13 @@ from cercle.missions.services import tenders as services
 from cercle.network.policies import person_or_none
 
 
+@require_safe
 @login_required
 def tender_list(request: HttpRequest) -> HttpResponse:
     return _list(request, selectors.UPCOMING)
 
 
+@require_safe
 @login_required
 def tender_past_list(request: HttpRequest) -> HttpResponse:
     return _list(request, selectors.PAST)
@@ -84,6 +86,7 @@ def _render_detail(
     return render(request, "missions/tenders/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def tender_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_detail(request, uuid)

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_safe
 
 from cercle.core.forms import form_status
 from cercle.core.views import paginate
@@ -22,6 +23,7 @@ from cercle.missions.selectors import transparency as selectors
 CHART_WIDTH = 420
 
 
+@require_safe
 @login_required
 def concentration(request: HttpRequest) -> HttpResponse:
     check_can_view_concentration(request.user)
@@ -46,6 +48,7 @@ def concentration(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def request_ocds(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The request's OCDS release package, as a JSON file to download."""

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
@@ -26,6 +26,7 @@ from cercle.network.models import Organization
 from cercle.network.views import actor
 
 
+@require_safe
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET or None, departments=selectors.department_choices())
     filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -132,6 +133,7 @@ def _render_organization(
     )
 
 
+@require_safe
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_organization(request, selectors.organization_get(slug=slug))
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.forms import call_service, form_status
 from cercle.network import policies, selectors, services
@@ -70,6 +70,7 @@ def _render_person(
     )
 
 
+@require_safe
 @login_required
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = selectors.person_get(slug=slug)

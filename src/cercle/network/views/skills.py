@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.forms import call_service, form_status
 from cercle.core.views import paginate
@@ -16,6 +16,7 @@ from cercle.network.forms import SkillEditForm, SkillForm
 from cercle.network.views import actor
 
 
+@require_safe
 def skill_list(request: HttpRequest) -> HttpResponse:
     can_manage = policies.can_manage_skills(request.user)
     skills = selectors.skill_list(include_inactive=can_manage)

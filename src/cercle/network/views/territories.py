@@ -6,6 +6,7 @@ import re
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cercle.network import selectors
 from cercle.network.forms import TerritorySearchForm
@@ -13,6 +14,7 @@ from cercle.network.forms import TerritorySearchForm
 _LAST_CODE = re.compile(r"^(?P<prefix>.*[\s,;])?(?P<last>[^\s,;]*)$", re.DOTALL)
 
 
+@require_safe
 def territory_search(request: HttpRequest) -> HttpResponse:
     """`?q=` finds départements and communes by name or code.
 

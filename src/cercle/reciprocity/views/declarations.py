@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError, Conflict
 from cercle.core.forms import call_service, form_status
@@ -47,6 +47,7 @@ def _year(request: HttpRequest) -> tuple[YearForm, int]:
     return form, year
 
 
+@require_safe
 @login_required
 def statement(request: HttpRequest) -> HttpResponse:
     form, year = _year(request)
@@ -64,6 +65,7 @@ def statement(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def declaration_list(request: HttpRequest) -> HttpResponse:
     form, year = _year(request)
@@ -177,6 +179,7 @@ def _render_detail(
     return render(request, "reciprocity/declarations/detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def declaration_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     declaration = selectors.declaration_get(actor=request.user, uuid=uuid)

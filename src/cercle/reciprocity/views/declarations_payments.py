@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service
@@ -41,6 +41,7 @@ from cercle.reciprocity.services import declarations_payments as services
 from cercle.reciprocity.services import declarations_refunds as refund_services
 
 
+@require_safe
 @login_required
 def payment_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
@@ -160,6 +161,7 @@ def _render_payment(
     return render(request, "reciprocity/declarations/payment_detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def payment_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_payment(request, selectors.payment_get(actor=request.user, uuid=uuid))
@@ -231,6 +233,7 @@ def payment_match(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_payment(request, payment, match_form=form, status=status)
 
 
+@require_safe
 @login_required
 def receipt_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
     receipt = selectors.receipt_get(actor=request.user, uuid=uuid)

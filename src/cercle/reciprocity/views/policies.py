@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -66,6 +66,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the guide
 
 
+@require_safe
 @login_required
 def guide(request: HttpRequest) -> HttpResponse:
     can_manage = policies.can_manage_guide(request.user)
@@ -208,6 +209,7 @@ def _render_mission(
     return render(request, "reciprocity/policies/mission.html", context, status=status)
 
 
+@require_safe
 @login_required
 def mission_contribution(request: HttpRequest, uuid: UUID) -> HttpResponse:
     mission = selectors.mission_get_for_contribution(actor=request.user, uuid=uuid)

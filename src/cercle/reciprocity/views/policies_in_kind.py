@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
@@ -118,6 +118,7 @@ def _render_queue(
     )
 
 
+@require_safe
 @login_required
 def in_kind_queue(request: HttpRequest) -> HttpResponse:
     return _render_queue(request)

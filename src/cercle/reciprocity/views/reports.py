@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cercle.commons import selectors as commons_selectors
 from cercle.core.errors import NotFound
@@ -52,6 +53,7 @@ def _export_year(year: int) -> int:
 # --- Exports (stewards) ---------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def exports(request: HttpRequest) -> HttpResponse:
     check_can_export_ledger(request.user)
@@ -65,6 +67,7 @@ def exports(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def export_fec(request: HttpRequest, year: int) -> StreamingHttpResponse:
     check_can_export_ledger(request.user)
@@ -97,6 +100,7 @@ def table_response(table_slug: str, year: int, extension: str) -> Any:
     return response
 
 
+@require_safe
 @login_required
 def export_table(request: HttpRequest, table: str, year: int, extension: str) -> Any:
     check_can_export_ledger(request.user)
@@ -106,6 +110,7 @@ def export_table(request: HttpRequest, table: str, year: int, extension: str) ->
 # --- Commons ----------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def commons_game(request: HttpRequest) -> HttpResponse:
     check_can_view_commons_game(request.user)
@@ -149,6 +154,7 @@ def common_payout(request: HttpRequest, slug: str) -> HttpResponse:
 # --- The stewards' dashboard -----------------------------------------------------------
 
 
+@require_safe
 @login_required
 def steward_dashboard(request: HttpRequest) -> HttpResponse:
     check_can_view_steward_dashboard(request.user)
@@ -170,6 +176,7 @@ def steward_dashboard(request: HttpRequest) -> HttpResponse:
 # --- The public yearly report ------------------------------------------------------------
 
 
+@require_safe
 def report_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reciprocity:reports_yearly", year=last_complete_year())
 
@@ -184,10 +191,12 @@ def _report_context(year: int) -> dict[str, Any]:
     }
 
 
+@require_safe
 def report_page(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "reciprocity/reports/yearly.html", _report_context(year))
 
 
+@require_safe
 def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     context = _report_context(year)
     pdf = render_pdf("pdf/yearly_report.html", context)
