@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from cercle.core import journal
 from cercle.decisions.enums import PROPOSAL_TRANSITIONS, ProposalStatus
 from cercle.decisions.models import Proposal, Vote
+from cercle.membership.models import CharterSignature, CircleMembership
 from cercle.missions.enums import (
     MEMBER_TRANSITIONS,
     MISSION_TRANSITIONS,
@@ -134,6 +135,17 @@ def _states(out: list[str]) -> None:
 
 
 def _circle(out: list[str]) -> None:
+    # Joining the circle takes a signature of the charter, given at the latest then.
+    signed = CharterSignature.objects.filter(
+        person=OuterRef("person_id"), signed_at__lte=OuterRef("joined_at")
+    )
+    _report(
+        out,
+        "circle: members who joined without signing the charter",
+        CircleMembership.objects.filter(ended_at__isnull=True)
+        .exclude(Exists(signed))
+        .values_list("id", flat=True),
+    )
     awarded = SupportRequest.objects.filter(status=RequestStatus.AWARDED)
     _report(
         out,

@@ -13,7 +13,13 @@ from bench.dataset.context import EMAIL_DOMAIN, PASSWORD, Ctx
 from bench.dataset.rows import Ids, put
 from cercle.commons.models import Common
 from cercle.core.models import User
-from cercle.membership.models import CircleMembership
+from cercle.membership.models import (
+    CharterEngagement,
+    CharterSignature,
+    CharterVersion,
+    CircleMembership,
+)
+from cercle.membership.services import charter as charter_texts
 from cercle.network.enums import ActorType, Availability, EngagementLevel, TerritoryKind
 from cercle.network.models import (
     ConsultantProfile,
@@ -222,7 +228,61 @@ def _skills_and_consultants(ctx: Ctx) -> None:
     put(ctx, ConsultantProfile.skills.through, profile_skills)
     put(ctx, ConsultantProfile.territories.through, profile_territories)
     put(ctx, CircleMembership, circle)
+    _charter(ctx)
     ctx.progress(f"consultants: {len(profiles)}")
+
+
+def _charter(ctx: Ctx) -> None:
+    """The network's charter, published by the steward before anyone joined the circle,
+    and each circle member's signature of it, given when they joined (`circle_join`
+    requires it). A signature always consents to the public listing (the model's
+    constraint `signature_requires_consent`), so every circle member is in the directory.
+    """
+    consultants = ctx.data["consultants"]
+    if not consultants:
+        return
+    first_join = min(p["created_at"] for p in consultants)
+    version_id = Ids(CharterVersion).take()
+    put(
+        ctx,
+        CharterVersion,
+        [
+            {
+                "id": version_id,
+                "number": 1,
+                "title": charter_texts.DEFAULT_TITLE,
+                "preamble": charter_texts.DEFAULT_PREAMBLE,
+                "closing": charter_texts.DEFAULT_CLOSING,
+                "published_at": first_join - timedelta(days=1),
+                "published_by_id": ctx.data["steward"]["id"],
+            }
+        ],
+    )
+    engagement_ids = Ids(CharterEngagement)
+    put(
+        ctx,
+        CharterEngagement,
+        [
+            {"id": engagement_ids.take(), "version_id": version_id, "position": i, **e}
+            for i, e in enumerate(charter_texts.DEFAULT_ENGAGEMENTS, start=1)
+        ],
+    )
+    signature_ids = Ids(CharterSignature)
+    put(
+        ctx,
+        CharterSignature,
+        [
+            {
+                "id": signature_ids.take(),
+                "person_id": p["id"],
+                "version_id": version_id,
+                "signed_at": p["created_at"],
+                "consents_to_listing": True,
+                "mandates_follow_up": True,
+            }
+            for p in consultants
+        ],
+    )
 
 
 def _commons(ctx: Ctx) -> None:

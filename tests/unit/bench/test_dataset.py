@@ -141,3 +141,25 @@ def test_an_awarded_request_without_its_mission_is_reported(dataset: Landmarks) 
     problems = check_invariants()
     assert any("awarded without exactly one award" in p for p in problems)
     assert any("awarded without a mission" in p for p in problems)
+
+
+def test_every_circle_member_signed_the_charter_and_is_in_the_directory(
+    dataset: Landmarks,
+) -> None:
+    from cercle.membership.models import CircleMembership
+    from cercle.membership.selectors.directory import directory_list
+
+    in_circle = set(
+        CircleMembership.objects.filter(ended_at__isnull=True).values_list("person_id", flat=True)
+    )
+    assert in_circle
+    assert {p.pk for p in directory_list()} == in_circle
+
+
+def test_a_circle_member_without_a_signature_is_reported(dataset: Landmarks) -> None:
+    from cercle.membership.models import CharterSignature
+
+    signature = CharterSignature.objects.order_by("id").first()
+    assert signature is not None
+    CharterSignature.objects.filter(pk=signature.pk).delete()
+    assert any("joined without signing the charter" in p for p in check_invariants())
