@@ -155,7 +155,11 @@ class JournalEntry(models.Model):
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Members and the public read the journal filtered on visibility, newest first.
+            models.Index(fields=["visibility", "-seq"], name="core_journal_visible_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.object_type}:{self.object_id}"
