@@ -10,9 +10,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cercle.core.errors import NotFound
+from cercle.membership.selectors.directory import directory_people
 from cercle.membership.viewer import viewer_for
 from cercle.missions.enums import MemberStatus, RequestStatus
-from cercle.missions.models import Positioning, SupportRequest, Team, TeamMember
+from cercle.missions.models import Evaluator, Positioning, SupportRequest, Team, TeamMember
 from cercle.missions.policies.common import person_required
 from cercle.missions.policies.teams import check_can_view_teams
 from cercle.network.models import Person
@@ -187,14 +188,30 @@ def invitation_list(*, actor: Any) -> QuerySet[TeamMember]:
     )
 
 
-def invitable_people(*, team: Team) -> list[tuple[str, str]]:
-    """(slug, name) of circle members not yet in the team's rows (one query)."""
-    people = (
-        Person.objects.filter(circle_memberships__ended_at__isnull=True)
-        .exclude(team_memberships__team=team)
-        .distinct()
-        .order_by("last_name", "first_name", "id")
+def invitable(*, team: Team) -> QuerySet[Person]:
+    """Who the team's lead may invite: the one rule the invite form lists and
+    `services.team_member_invite` checks.
+
+    Circle members listed in the directory (an open period in the circle and a signature
+    consenting to the listing), who have no row in this team yet (invited, accepted,
+    declined or gone), are not an accepted member of another team on the same request
+    (one team per person and request), and are not an evaluator of the request (nobody
+    judges offers they bid in).
+    """
+    support_request_id = team.request_id
+    accepted_elsewhere = TeamMember.objects.filter(
+        person=OuterRef("pk"), request_id=support_request_id, status=MemberStatus.ACCEPTED
+    ).exclude(team=team)
+    evaluating = Evaluator.objects.filter(person=OuterRef("pk"), request_id=support_request_id)
+    in_this_team = TeamMember.objects.filter(person=OuterRef("pk"), team=team)
+    return directory_people().exclude(
+        Exists(in_this_team) | Exists(accepted_elsewhere) | Exists(evaluating)
     )
+
+
+def invitable_people(*, team: Team) -> list[tuple[str, str]]:
+    """(slug, name) of the people `invitable` lets the lead invite, by name (one query)."""
+    people = invitable(team=team).order_by("last_name", "first_name", "id")
     return [
         (slug, f"{first} {last}")
         for slug, first, last in people.values_list("slug", "first_name", "last_name")

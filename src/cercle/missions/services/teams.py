@@ -23,7 +23,7 @@ from cercle.core.models import User
 from cercle.core.notifications import notify
 from cercle.core.transitions import check_transition
 from cercle.missions.enums import MEMBER_TRANSITIONS, MemberStatus, OfferStatus, TeamRole
-from cercle.missions.models import Positioning, SupportRequest, Team, TeamMember
+from cercle.missions.models import Evaluator, Positioning, SupportRequest, Team, TeamMember
 from cercle.missions.policies.teams import (
     OPEN_STATUSES,
     check_can_create_team,
@@ -32,6 +32,7 @@ from cercle.missions.policies.teams import (
     check_can_remove_member,
     check_can_respond,
 )
+from cercle.missions.selectors.teams import invitable
 from cercle.network.models import Person
 from cercle.network.services import person_of
 
@@ -53,6 +54,19 @@ def _check_open(support_request: SupportRequest) -> None:
 
 def _in_circle(person: Person) -> bool:
     return person.circle_memberships.filter(ended_at__isnull=True).exists()
+
+
+def _why_not_invitable(person: Person, team: Team) -> str:
+    """The sentence that explains a refusal of `selectors.teams.invitable` (which decides)."""
+    if not _in_circle(person):
+        return _("Only members of the consultants' circle can join a team.")
+    if TeamMember.objects.filter(team=team, person=person).exists():
+        return _("This person was already invited to this team.")
+    if _already_in_team(person, team.request, but=team):
+        return _("This person is already in another team for this request.")
+    if Evaluator.objects.filter(request=team.request, person=person).exists():
+        return _("An evaluator of this request cannot join a team that bids on it.")
+    return _("Only circle members listed in the directory can be invited to a team.")
 
 
 def _already_in_team(person: Person, support_request: SupportRequest, *, but: Team | None) -> bool:
@@ -215,10 +229,8 @@ def team_member_invite(*, actor: User, team: Team, person: Person, role: str) ->
     errors: dict[str, list[str]] = {}
     if role not in INVITABLE_ROLES:
         errors["role"] = [_("Choose a role other than lead: a team has one lead.")]
-    if not _in_circle(person):
-        errors["person"] = [_("Only members of the consultants' circle can join a team.")]
-    elif TeamMember.objects.filter(team=team, person=person).exists():
-        errors["person"] = [_("This person was already invited to this team.")]
+    if not invitable(team=team).filter(pk=person.pk).exists():
+        errors["person"] = [_why_not_invitable(person, team)]
     if errors:
         raise ValidationError(errors)
     inviter = person_of(actor)
