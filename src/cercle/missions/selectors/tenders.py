@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cercle.core.errors import NotFound
+from cercle.membership.models import CircleMembership
 from cercle.missions.enums import RequestStatus, TenderInterestKind
 from cercle.missions.models import SupportRequest, Tender, TenderComment, TenderInterest
 from cercle.missions.policies.tenders import (
@@ -143,7 +144,11 @@ def tender_detail(*, actor: Any, uuid: UUID | str) -> TenderDetail:
 
 def tender_people_choices(*, exclude: Person | None = None) -> list[tuple[str, str]]:
     """(slug, name) of the circle's members, who can be invited into a team."""
-    people = Person.objects.filter(circle_memberships__ended_at__isnull=True).distinct()
+    # Exists: `circle_memberships__ended_at__isnull=True` is a LEFT JOIN that is also true
+    # for people never in the circle (it listed the whole network).
+    people = Person.objects.filter(
+        Exists(CircleMembership.objects.filter(person=OuterRef("pk"), ended_at__isnull=True))
+    )
     if exclude is not None:
         people = people.exclude(pk=exclude.pk)
     return [

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,7 +167,11 @@ def _schedule_reminder(mission: Mission) -> None:
 def _circle_users_except(mission: Mission) -> list[User]:
     team = team_person_ids(mission)
     people = (
-        Person.objects.filter(circle_memberships__ended_at__isnull=True)
+        # Exists: `circle_memberships__ended_at__isnull=True` is a LEFT JOIN that is also
+        # true for people never in the circle.
+        Person.objects.filter(
+            Exists(CircleMembership.objects.filter(person=OuterRef("pk"), ended_at__isnull=True))
+        )
         .exclude(pk__in=team)
         .select_related("user")
         .distinct()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from cercle.core.notifications import notify, notify_address
 from cercle.core.signed_links import make_token
 from cercle.core.transitions import check_transition
 from cercle.core.uploads import check_upload
+from cercle.membership.models import CircleMembership
 from cercle.missions.enums import REQUEST_TRANSITIONS, RequestSource, RequestStatus
 from cercle.missions.models import RequestDocument, SupportRequest, Tender
 from cercle.missions.policies.requests import (
@@ -207,7 +208,11 @@ def _build(
 def _circle_users() -> list[User]:
     return list(
         User.objects.filter(
-            Q(person__circle_memberships__ended_at__isnull=True)
+            # Exists, not `person__circle_memberships__ended_at__isnull=True`: across a
+            # reverse relation that is a LEFT JOIN, true also for anyone never in the circle.
+            Exists(
+                CircleMembership.objects.filter(person__user=OuterRef("pk"), ended_at__isnull=True)
+            )
             | Q(person__engagement_level=EngagementLevel.SOUCIEUX),
             is_active=True,
         ).distinct()
