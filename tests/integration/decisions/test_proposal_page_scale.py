@@ -4,6 +4,7 @@ steward names the person standing aside by identifier instead of a list of every
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from cercle.network.models import Person
 from tests.factories.decisions_proposals import ProposalFactory, cast, stand_aside
 from tests.factories.decisions_threads import GroupFactory, GroupMembershipFactory
 from tests.factories.network import StewardFactory, SupporterFactory
-from tests.integration.core.conftest import logged_in
+from tests.integration.core.conftest import bearer, logged_in, token_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,23 @@ def test_the_viewer_eligibility_of_the_counts_is_can_vote(s: Setup) -> None:
             eligible = vote_counts(proposal, person).viewer_eligible
             assert eligible is can_vote(person.user, proposal), (proposal, person)
     assert vote_counts(listed, None).viewer_eligible is False
+
+
+@pytest.mark.parametrize(
+    "path", ["", "/votes", "/not-voted", "/not-voted?offset=100&limit=50", "/votes?history=1"]
+)
+def test_the_api_makes_the_same_queries_at_most_15_and_pages_the_people_waiting(
+    s: Setup, path: str
+) -> None:
+    small = _proposal(s, voters=10, waiting=3)
+    big = _proposal(s, voters=1000, waiting=300)
+    client = Client(**bearer(token_secret(s.steward)))
+    client.get(f"/api/v1/proposals/{small.uuid}")  # per-process caches
+    few, _small = _get(client, f"/api/v1/proposals/{small.uuid}{path}")
+    many, body = _get(client, f"/api/v1/proposals/{big.uuid}{path}")
+    assert few == many <= MAX_QUERIES
+    assert len(body) < 60_000  # neither every vote nor every person waiting
+    if not path:  # the detail counts the people waiting; it does not name them
+        results = json.loads(body)["results"]
+        assert "not_voted" not in results
+        assert results["not_voted_count"] == eligible_counted(big).count() - 1000 + 1

@@ -23,10 +23,15 @@ from cercle.core.api import authenticated_user
 from cercle.decisions.enums import PollKind, ProposalStatus, ReasonRequired
 from cercle.decisions.models import Outcome, Proposal, StandAside, Vote
 from cercle.decisions.selectors import proposals as selectors
-from cercle.decisions.selectors.proposals_results import proposal_results, results_hidden
+from cercle.decisions.selectors.proposals_results import (
+    not_voted,
+    proposal_results,
+    results_hidden,
+)
 from cercle.decisions.selectors.threads import group_get, thread_get
 from cercle.decisions.services import proposals as services
 from cercle.decisions.services import proposals_votes as vote_services
+from cercle.network.models import Person
 
 router = Router(tags=["decisions: proposals"])
 
@@ -132,7 +137,10 @@ class ProposalResultsOut(Schema):
     options: list[OptionResultOut]
     blocks: list[BlockOut]
     stand_asides: list[StandAsideOut]
-    not_voted: list[ProposalPersonRefOut]
+    not_voted_count: int = Field(
+        description="How many eligible people have not voted yet; the people themselves are "
+        "listed, a page at a time, by GET /proposals/{id}/not-voted."
+    )
 
 
 class OutcomeOut(Schema):
@@ -254,7 +262,7 @@ class ProposalFilters(Schema):
 def _detail(request: HttpRequest, proposal: Proposal) -> Proposal:
     """The proposal with its results and outcomes attached for `ProposalDetailOut`."""
     options = list(proposal.options.all())
-    results = proposal_results(proposal, options)
+    results = proposal_results(proposal, options, list_not_voted=False)
     votes_visible = selectors.votes_visible(actor=request.user, proposal=proposal)
     proposal.api_results = {  # type: ignore[attr-defined]
         "hidden": results.hidden,
@@ -283,7 +291,7 @@ def _detail(request: HttpRequest, proposal: Proposal) -> Proposal:
             for v in results.blocks
         ],
         "stand_asides": results.stand_asides,
-        "not_voted": results.not_voted,
+        "not_voted_count": results.not_voted_count,
     }
     proposal.api_outcomes = list(  # type: ignore[attr-defined]
         selectors.outcome_list(actor=request.user, proposal=proposal)
@@ -361,6 +369,15 @@ def list_votes(request: HttpRequest, proposal_id: UUID, history: bool = False) -
     return selectors.vote_list(
         actor=request.user, proposal=proposal, history=history
     ).select_related("proposal")
+
+
+@router.get("/proposals/{proposal_id}/not-voted", response=list[ProposalPersonRefOut])
+@paginate(Pagination)
+def list_not_voted(request: HttpRequest, proposal_id: UUID) -> QuerySet[Person]:
+    """Eligible people, not standing aside, who have not voted yet (by name): a page at a
+    time, since a national vote may wait on thousands."""
+    proposal = _get(request, proposal_id)
+    return not_voted(proposal).order_by("last_name", "first_name", "pk")
 
 
 @router.post("/proposals/{proposal_id}/votes", response={201: VoteOut})
