@@ -14,11 +14,13 @@ run, against a server with the demo network, is in docs/reliability.md.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core import signals
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -49,7 +51,21 @@ CHECKS = [
 # The fixtures are per test (per operation), the examples share them: that is the point.
 QUIET = list(HealthCheck)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_connection_kept")]
+
+
+@pytest.fixture
+def _connection_kept() -> Iterator[None]:
+    """schemathesis calls the WSGI application directly: unlike Django's test client, it
+    lets the end of each request close the database connection, which on PostgreSQL is
+    the test's own transaction. Keep it open, as the test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
