@@ -23,7 +23,7 @@ from cercle.commons.models import Common
 from cercle.core.signed_links import make_token
 from cercle.demo import data
 from cercle.demo.loader import email_for
-from cercle.missions.enums import RequestScope, SelectionMode, TeamRole, TieKind
+from cercle.missions.enums import MemberStatus, RequestScope, SelectionMode, TeamRole, TieKind
 from cercle.missions.models import Mission, Offer, SupportRequest, Team, Tender
 from cercle.missions.selectors import selection as selection_selectors
 from cercle.missions.services import follow_up as follow_up_services
@@ -35,6 +35,7 @@ from cercle.missions.services import selection_award as award_services
 from cercle.missions.services import teams as team_services
 from cercle.network.models import Person
 from tests.e2e.tour import Tour, log_in_as
+from tests.factories.missions import add_member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -214,12 +215,14 @@ def test_consultant_pages_of_the_circle_are_accessible(
     tour: Tour, log_in: Callable[..., None]
 ) -> None:
     """Maëlle, a consultant of the circle, leads a team with an offer and a mission."""
-    # An invitation waiting for her answer, so that her invitations page lists one.
-    team_services.team_member_invite(
-        actor=person("ines").user,
-        team=team_named("Les bâtisseurs"),
-        person=person("maelle"),
+    # An invitation waiting for her answer, so that her invitations page lists one. Written
+    # directly: she leads another team on this request, so the invite form no longer offers
+    # her (one team per person and request), but a pending invitation can still exist.
+    add_member(
+        team_named("Les bâtisseurs"),
+        person("maelle"),
         role=TeamRole.CO_CONTRACTOR,
+        status=MemberStatus.INVITED,
     )
     log_in_as(tour, log_in, "maelle")
     tour.visit("/demandes/", shows="main a[href^='/demandes/']")
