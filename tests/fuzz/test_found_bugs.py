@@ -70,3 +70,37 @@ def test_a_json_body_that_is_not_an_object_is_refused_and_creates_nothing(body: 
         )
         assert response.status_code in {400, 422}, (url, response.status_code, response.content)
     assert JournalEntry.objects.count() == entries
+
+
+def test_values_that_cannot_be_rounded_or_stored_are_a_422_not_a_500(db: None) -> None:
+    """The long schemathesis run: 5e46 hours of animation time (rounding to the cent
+    raised decimal.InvalidOperation), a payout of 5e46 euros, an event starting at
+    0363-09-24 05:10:01-22:57 (PostgreSQL cannot store that offset)."""
+    from django.test import Client
+
+    from tests.factories.missions import CommonFactory
+    from tests.factories.network import StewardFactory
+    from tests.integration.core.conftest import bearer, token_secret
+
+    headers = bearer(token_secret(StewardFactory()))
+    client = Client(raise_request_exception=False)
+    common = CommonFactory()
+    calls = [
+        ("/api/v1/animation-time", {"hours": 5.368431607636035e46, "worked_on": "2026-01-05"}),
+        (
+            f"/api/v1/commons/{common.slug}/payouts",
+            {"paid_on": "2026-01-05", "amount": 5.368431607636035e46, "beneficiary": "Collectif"},
+        ),
+        (
+            "/api/v1/events",
+            {
+                "title": "Rencontre",
+                "kind": "seminar",
+                "starts_at": "0363-09-24T05:10:01-22:57",
+                "ends_at": "0363-09-24T07:10:01-22:57",
+            },
+        ),
+    ]
+    for url, body in calls:
+        response = client.post(url, body, content_type="application/json", **headers)  # type: ignore[arg-type]
+        assert response.status_code < 500, (url, response.content[:300])

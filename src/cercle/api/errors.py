@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -105,6 +107,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, _body(_("The request body cannot be read as a form with files.")), status=400
         )
+
+    # Safety nets for values that pass the schema but not arithmetic or storage: a number
+    # too large to round to the cent (5e46 hours), a time-zone offset PostgreSQL cannot
+    # store (-22:57), a NUL byte in a multipart text field. The service's transaction has
+    # been rolled back; the caller gets a 422, not a 500.
+    def on_unstorable_value(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(
+            request,
+            _body(_("A value is out of the range this server can record.")),
+            status=422,
+        )
+
+    api.exception_handler(InvalidOperation)(on_unstorable_value)
+    api.exception_handler(DataError)(on_unstorable_value)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
