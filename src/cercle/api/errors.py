@@ -186,7 +186,12 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             # public data (operations that need a person answer 401).
             if operation.get("security") and {} not in operation["security"]:
                 operation["security"] = [*operation["security"], {}]
-            responses = operation.setdefault("responses", {})
+            # Ninja keys the responses an endpoint declares by int (403), OpenAPI by
+            # text ("403"): one key per status, or the document holds two "403"s.
+            responses = {
+                str(code): answer for code, answer in operation.get("responses", {}).items()
+            }
+            operation["responses"] = responses
             for code in _error_codes(method, path, operation):
                 responses.setdefault(
                     code,
