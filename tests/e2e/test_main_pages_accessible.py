@@ -93,6 +93,7 @@ PAGES = [
     MainPage("profile", MEMBER, "/compte/profil/"),
     MainPage("consultant-profile", MEMBER, "/compte/profil/accompagnement/"),
     MainPage("tokens", MEMBER, "/compte/jetons/"),
+    MainPage("my-data", MEMBER, "/compte/mes-donnees/"),
     MainPage("journal", MEMBER, "/journal/"),
     MainPage("adhesion-home", MEMBER, "/adhesion/"),
     MainPage("contract-detail", MEMBER, amended_contract, "main details[id^=version-]"),
