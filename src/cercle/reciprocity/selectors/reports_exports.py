@@ -258,31 +258,32 @@ def declarations_table(year: int) -> Table:
 
 
 def balances_table(year: int) -> Table:
-    posted = Q(lines__transaction__is_posted=True)
-    this_year = posted & Q(lines__transaction__fiscal_year=year)
+    """Two queries: the sums per account id over the posted lines up to `year` (one pass,
+    grouped on an integer), then the accounts in order. Grouping on the accounts' text
+    columns in the same query sorted a million lines on disk (2.5× a raw GROUP BY)."""
+    this_year = Q(transaction__fiscal_year=year)
     kinds = dict(AccountKind.choices)
-    # Accounts are chosen by a subquery so that the sums run over an unfiltered join.
-    accounts = (
-        Account.objects.filter(
-            pk__in=LedgerLine.objects.filter(
-                transaction__is_posted=True, transaction__fiscal_year__lte=year
-            ).values("account_id")
-        )
+    sums = (
+        LedgerLine.objects.filter(transaction__is_posted=True, transaction__fiscal_year__lte=year)
+        .values("account_id")
         .annotate(
-            opening=Sum(
-                "lines__amount", filter=posted & Q(lines__transaction__fiscal_year__lt=year)
-            ),
-            debit=Sum("lines__amount", filter=this_year & Q(lines__amount__gt=0)),
-            credit=Sum("lines__amount", filter=this_year & Q(lines__amount__lt=0)),
+            opening_sum=Sum("amount", filter=Q(transaction__fiscal_year__lt=year)),
+            debit_sum=Sum("amount", filter=this_year & Q(amount__gt=0)),
+            credit_sum=Sum("amount", filter=this_year & Q(amount__lt=0)),
         )
-        .order_by("number", "auxiliary")
-        .values_list("number", "auxiliary", "name", "kind", "opening", "debit", "credit")
+        .order_by()
+        .values_list("account_id", "opening_sum", "debit_sum", "credit_sum")
+    )
+    accounts = Account.objects.order_by("number", "auxiliary").values_list(
+        "pk", "number", "auxiliary", "name", "kind"
     )
 
     def rows() -> Iterator[list[Any]]:
-        for number, aux, name, kind, opening, debit, credit in accounts.iterator(
-            chunk_size=CHUNK_SIZE
-        ):
+        figures = {pk: (opening, debit, credit) for pk, opening, debit, credit in sums}
+        for pk, number, aux, name, kind in accounts.iterator(chunk_size=CHUNK_SIZE):
+            if pk not in figures:  # no posted line up to this year
+                continue
+            opening, debit, credit = figures[pk]
             opening, debit, credit = _money(opening), _money(debit), _money(-(credit or 0))
             yield [
                 number,
