@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -80,3 +81,24 @@ def test_the_top_three_hold_at_least_their_fair_part(amounts: dict[int, Decimal]
     n = len(amounts)
     assert top <= 100
     assert top >= (Decimal(100) * min(3, n) / n).quantize(Decimal("0.01")) - Decimal("0.01")
+
+
+@given(values)
+def test_the_integer_arithmetic_gives_the_exact_definitions(amounts: dict[int, Decimal]) -> None:
+    """The selector computes in cents, once; the figures are those of the definitions:
+    HHI = Σ (100 · v / total)², shares and the top three rounded half up from the exact
+    fractions."""
+    total = sum((Fraction(v) for v in amounts.values()), Fraction(0))
+    if total == 0:
+        assert hhi(amounts) is None
+        return
+
+    def rounded(share: Fraction) -> Decimal:
+        hundredths = share * 10_000
+        q, r = divmod(hundredths.numerator, hundredths.denominator)
+        return Decimal(q + (1 if 2 * r >= hundredths.denominator else 0)) / 100
+
+    assert hhi(amounts) == sum((Fraction(v) * 100 / total) ** 2 for v in amounts.values())
+    assert percent_shares(amounts) == {k: rounded(Fraction(v) / total) for k, v in amounts.items()}
+    top = sorted((Fraction(v) for v in amounts.values()), reverse=True)[:3]
+    assert top_share(amounts) == rounded(sum(top, Fraction(0)) / total)

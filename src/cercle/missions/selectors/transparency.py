@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -63,32 +63,59 @@ def split_equally(amount: Decimal, parts: int) -> list[Decimal]:
     return [Decimal(base + (1 if i < extra else 0)) / 100 for i in range(parts)]
 
 
+def _as_integers(values: Mapping[K, Decimal]) -> dict[K, int]:
+    """The values as integers of a common unit (cents for money), so that the shares and
+    the index are computed in exact integer arithmetic, once."""
+    exponent = min((int(v.as_tuple().exponent) for v in values.values()), default=0)
+    scale = Decimal(1).scaleb(-min(exponent, 0))
+    return {k: int(v * scale) for k, v in values.items()}
+
+
+def _percent_half_up(part: int, whole: int) -> Decimal:
+    """part / whole in percent, rounded half up to two decimals, exactly."""
+    q, r = divmod(part * 10_000, whole)
+    return Decimal(q + (1 if 2 * r >= whole else 0)).scaleb(-2)
+
+
+def _split_cents(amount: Decimal, parts: int) -> list[int]:
+    """`split_equally` in cents."""
+    cents = int((amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+    base, extra = divmod(cents, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _hhi_cents(units: Iterable[int], total: int) -> Fraction:
+    return Fraction(10_000 * sum(v * v for v in units), total * total)
+
+
 def exact_shares(values: Mapping[K, Decimal]) -> dict[K, Fraction]:
     """Each key's exact share of the total, as a fraction of 1 (empty when the total is 0)."""
-    total = sum((Fraction(v) for v in values.values()), Fraction(0))
+    units = _as_integers(values)
+    total = sum(units.values())
     if total <= 0:
         return {}
-    return {k: Fraction(v) / total for k, v in values.items()}
+    return {k: Fraction(v, total) for k, v in units.items()}
 
 
 def percent_shares(values: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """Shares in percent, to two decimals (they add up to 100 within rounding)."""
-    return {
-        k: (Decimal(s.numerator) * HUNDRED / Decimal(s.denominator)).quantize(
-            CENT, rounding=ROUND_HALF_UP
-        )
-        for k, s in exact_shares(values).items()
-    }
+    units = _as_integers(values)
+    total = sum(units.values())
+    if total <= 0:
+        return {}
+    return {k: _percent_half_up(v, total) for k, v in units.items()}
 
 
 def hhi(values: Mapping[K, Decimal]) -> Fraction | None:
     """The Herfindahl-Hirschman index of the values, exact: Σ (share in %)², 0–10,000.
 
-    None when nothing was awarded (no value: no concentration to measure)."""
-    shares = exact_shares(values)
-    if not shares:
+    None when nothing was awarded (no value: no concentration to measure). Computed as
+    10,000 · Σ v² / (Σ v)² over integers: one fraction, whatever the number of members."""
+    units = _as_integers(values)
+    total = sum(units.values())
+    if total <= 0:
         return None
-    return sum((s * 100) ** 2 for s in shares.values())  # type: ignore[return-value]
+    return _hhi_cents(units.values(), total)
 
 
 def hhi_display(index: Fraction | None) -> int | None:
@@ -98,11 +125,11 @@ def hhi_display(index: Fraction | None) -> int | None:
 
 def top_share(values: Mapping[K, Decimal], k: int = 3) -> Decimal:
     """The share (%) of the awarded value held by the `k` members with the most."""
-    shares = sorted(exact_shares(values).values(), reverse=True)[:k]
-    total = sum(shares, Fraction(0))
-    return (Decimal(total.numerator) * HUNDRED / Decimal(total.denominator)).quantize(
-        CENT, rounding=ROUND_HALF_UP
-    )
+    units = _as_integers(values)
+    total = sum(units.values())
+    if total <= 0:
+        return Decimal("0.00")
+    return _percent_half_up(sum(sorted(units.values(), reverse=True)[:k]), total)
 
 
 def hhi_reading(index: Fraction | None) -> str:
@@ -220,54 +247,59 @@ def concentration(*, actor: Any, since: datetime.datetime | None = None) -> Conc
             team__missions__awarded_at__lt=since,
         )
         .values_list("person_id", flat=True)
+        .order_by()  # without it, the default ordering's columns defeat DISTINCT
         .distinct()
     )
     table: dict[int, MemberRow] = {}
+    value_cents: dict[int, int] = dict.fromkeys(person_ids, 0)
+    newcomer_cents: dict[int, int] = dict.fromkeys(person_ids, 0)
     for pid in person_ids:
         p = people.get(pid, {"slug": "", "first_name": "", "last_name": ""})
         table[pid] = MemberRow(
             person_id=pid, slug=p["slug"], name=f"{p['first_name']} {p['last_name']}".strip()
         )
-    newcomer_value = Decimal("0.00")
     with_newcomers = 0
     for mission_id, members in by_mission.items():
         amount, awarded_at = mission_facts[mission_id]
         members = sorted(members)
         some_newcomer = False
         for pid, part in zip(
-            members, split_equally(amount or Decimal(0), len(members)), strict=True
+            members, _split_cents(amount or Decimal(0), len(members)), strict=True
         ):
-            row = table[pid]
-            row.missions += 1
-            row.value += part
+            table[pid].missions += 1
+            value_cents[pid] += part
             first = joined.get(pid)
             newcomer = pid not in had_before or (
                 first is not None and awarded_at - first < TWELVE_MONTHS
             )
             if newcomer:
-                row.newcomer_value += part
-                newcomer_value += part
+                newcomer_cents[pid] += part
                 some_newcomer = True
         with_newcomers += 1 if some_newcomer else 0
-    values = {pid: row.value for pid, row in table.items()}
-    shares = percent_shares(values)
-    total = sum(values.values(), Decimal("0.00"))
+    total_cents = sum(value_cents.values())
+    index = None if total_cents <= 0 else _hhi_cents(value_cents.values(), total_cents)
+    missions = len(by_mission)
     for pid, row in table.items():
-        row.value_share = shares.get(pid, Decimal("0.00"))
-        row.mission_share = _percent(Decimal(row.missions), Decimal(len(by_mission)))
+        row.value = Decimal(value_cents[pid]).scaleb(-2)
+        row.newcomer_value = Decimal(newcomer_cents[pid]).scaleb(-2)
+        row.value_share = (
+            _percent_half_up(value_cents[pid], total_cents) if total_cents else Decimal("0.00")
+        )
+        row.mission_share = _percent(Decimal(row.missions), Decimal(missions))
+    total = Decimal(total_cents).scaleb(-2)
+    top3 = sorted(value_cents.values(), reverse=True)[:3]
     ordered = sorted(table.values(), key=lambda r: (-r.value, -r.missions, r.name, r.person_id))
-    index = hhi(values)
     return Concentration(
         since=since,
         until=now,
-        missions=len(by_mission),
+        missions=missions,
         total_value=total,
         rows=ordered,
         hhi=hhi_display(index),
         hhi_exact=index,
         reading=hhi_reading(index),
-        top3_share=top_share(values, 3) if total else Decimal("0.00"),
-        newcomers_value_share=_percent(newcomer_value, total),
+        top3_share=_percent_half_up(sum(top3), total_cents) if total_cents else Decimal("0.00"),
+        newcomers_value_share=_percent(Decimal(sum(newcomer_cents.values())).scaleb(-2), total),
         missions_with_newcomers=with_newcomers,
     )
 
