@@ -4,6 +4,7 @@ and the same number of queries for a small and a larger year."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -236,3 +237,14 @@ def test_report_query_ceiling(db: None, django_assert_max_num_queries: Any) -> N
         assert client.get(f"/rapport/{YEAR}/").status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(f"{API}/reports/{YEAR}").status_code == 200
+
+
+def test_the_paid_figures_read_declarations_and_missions_by_subquery(db: None) -> None:
+    """A national year pays thousands of declarations: their ids and their missions' ids
+    are not sent back to the database as lists (building those parameters cost more than
+    the queries)."""
+    build_year(extra=3)
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(f"/rapport/{YEAR}/").status_code == 200
+    listed = re.compile(r'"(declaration_id|mission_id)" IN \(\s*%?s?\d')
+    assert not [q["sql"] for q in queries if listed.search(q["sql"])]
