@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from cercle.missions.enums import MemberStatus, TieKind
@@ -22,7 +23,8 @@ BIDDING_STATUSES = (MemberStatus.INVITED, MemberStatus.ACCEPTED)
 def conflict_reasons(person: Person, request: SupportRequest) -> list[str]:
     """Why `person` may not judge `request`; an empty list when nothing is detected.
 
-    A fixed number of queries (five), whatever the size of the teams.
+    A fixed number of queries (four), whatever the size of the teams and whether the
+    request names a client organization.
     """
     reasons: list[str] = []
     memberships = TeamMember.objects.filter(request=request, status__in=BIDDING_STATUSES)
@@ -30,20 +32,24 @@ def conflict_reasons(person: Person, request: SupportRequest) -> list[str]:
         reasons.append(_("is a member of, or invited to, a team bidding on this request"))
     if Positioning.objects.filter(request=request, person=person).exists():
         reasons.append(_("positioned themselves on this request"))
-    own_organizations = OrganizationMembership.objects.filter(person=person).values(
-        "organization_id"
-    )
+    # One query for both organization reasons, with or without a client organization, so
+    # the evaluation costs the same number of queries whatever the request (issue 6): the
+    # person's memberships that are shared with a bidder or are the client's.
     bidders = memberships.exclude(person=person).values("person_id")
-    if OrganizationMembership.objects.filter(
-        organization_id__in=own_organizations, person_id__in=bidders
-    ).exists():
+    shared_with_bidder = OrganizationMembership.objects.filter(
+        organization_id=OuterRef("organization_id"), person_id__in=bidders
+    )
+    client_id = request.client_organization_id
+    wanted = Q(shared=True) if client_id is None else Q(shared=True) | Q(organization_id=client_id)
+    rows = list(
+        OrganizationMembership.objects.filter(person=person)
+        .annotate(shared=Exists(shared_with_bidder))
+        .filter(wanted)
+        .values_list("organization_id", "shared")
+    )
+    if any(shared for _organization, shared in rows):
         reasons.append(_("belongs to the same organization as a member of a bidding team"))
-    if (
-        request.client_organization_id is not None
-        and OrganizationMembership.objects.filter(
-            person=person, organization_id=request.client_organization_id
-        ).exists()
-    ):
+    if client_id is not None and any(organization == client_id for organization, _s in rows):
         reasons.append(_("belongs to the client organization"))
     if (
         TieDeclaration.objects.filter(evaluator__request=request, evaluator__person=person)

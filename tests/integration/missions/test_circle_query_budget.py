@@ -12,7 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import override
 
+from cercle.missions.conflicts import conflict_reasons
 from cercle.missions.enums import MemberStatus, OfferStatus
 from cercle.missions.models import Award, Offer, Positioning, Team, TeamMember
 from cercle.missions.selectors import offers as offer_selectors
@@ -65,8 +67,13 @@ def scored_selection(offers: int) -> Any:
     return s
 
 
-def evaluation_counts(offers: int) -> tuple[int, int]:
+def evaluation_counts(offers: int, *, client_organization: bool = False) -> tuple[int, int]:
     s = scored_selection(offers)
+    if client_organization:
+        # The conflict check asks about the client's organization only when there is one:
+        # it must cost no extra query (the bench's scale-1 request had one: 16 queries).
+        s.request.client_organization = OrganizationFactory()
+        s.request.save(update_fields=["client_organization"])
     person = s.evaluators[0].person
     html = count(logged_in(person), f"/demandes/{s.request.uuid}/evaluation/")
     headers = bearer(token_secret(person))
@@ -75,9 +82,41 @@ def evaluation_counts(offers: int) -> tuple[int, int]:
 
 
 def test_evaluation_page_and_api_make_at_most_15_queries_with_3_or_40_offers() -> None:
-    few, many = evaluation_counts(3), evaluation_counts(40)
+    few, many = evaluation_counts(3), evaluation_counts(40, client_organization=True)
     assert few == many
     assert max(many) <= BUDGET
+
+
+def test_the_organization_conflicts_are_one_query_with_or_without_a_client() -> None:
+    """Both organization reasons come from one query; each person gets exactly theirs."""
+    s = selection(offers=2, evaluators=0)
+    shared, client, elsewhere = (OrganizationFactory() for _ in range(3))
+    OrganizationMembershipFactory(organization=shared, person=s.teams[0].lead)
+    colleague, client_side, both, neutral = (consultant() for _ in range(4))
+    OrganizationMembershipFactory(organization=shared, person=colleague)
+    OrganizationMembershipFactory(organization=client, person=client_side)
+    OrganizationMembershipFactory(organization=shared, person=both)
+    OrganizationMembershipFactory(organization=client, person=both)
+    OrganizationMembershipFactory(organization=elsewhere, person=neutral)
+    same = "belongs to the same organization as a member of a bidding team"
+    of_client = "belongs to the client organization"
+
+    def reasons(person: Any) -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as context, override("en"):
+            found = conflict_reasons(person, s.request)
+        return found, len(context.captured_queries)
+
+    without = {p.pk: reasons(p) for p in (colleague, client_side, both, neutral)}
+    s.request.client_organization = client
+    s.request.save(update_fields=["client_organization"])
+    with_client = {p.pk: reasons(p) for p in (colleague, client_side, both, neutral)}
+    assert {n for _r, n in without.values()} == {n for _r, n in with_client.values()} == {4}
+    assert without[colleague.pk][0] == with_client[colleague.pk][0] == [same]
+    assert without[client_side.pk][0] == without[neutral.pk][0] == []
+    assert with_client[client_side.pk][0] == [of_client]
+    assert without[both.pk][0] == [same]
+    assert with_client[both.pk][0] == [same, of_client]
+    assert with_client[neutral.pk][0] == []
 
 
 def test_evaluation_sheet_lists_the_missing_marks_like_the_submission_check() -> None:
