@@ -122,12 +122,15 @@ def statements(year: int) -> Comparison:
 def balances(year: int) -> Comparison:
     from cercle.reciprocity.selectors.reports_exports import balances_table
 
-    started = time.perf_counter()
-    app = {
-        (row[0], row[1], row[2]): (_money(row[4]), _money(row[5]), _money(row[6]))
-        for row in balances_table(year).rows
-    }
-    app_seconds = time.perf_counter() - started
+    app: dict[tuple[Any, Any, Any], tuple[Decimal, Decimal, Decimal]] = {}
+    app_seconds = float("inf")
+    for _run in range(2):  # the best of two, as the raw SQL is timed
+        started = time.perf_counter()
+        app = {
+            (row[0], row[1], row[2]): (_money(row[4]), _money(row[5]), _money(row[6]))
+            for row in balances_table(year).rows
+        }
+        app_seconds = min(app_seconds, time.perf_counter() - started)
 
     t = _tables()
     sql = f"""
