@@ -109,6 +109,29 @@ def test_the_page_makes_the_same_queries_at_most_15_with_10_and_1000_votes(
     assert len(html) < 120_000
 
 
+@pytest.mark.parametrize("who", ["steward", "alice"])
+def test_the_page_makes_the_same_queries_when_everyone_has_voted(s: Setup, who: str) -> None:
+    """Nobody waiting (every eligible person voted, as on the bench's small landmark) costs
+    the same queries as 300 people waiting: the list of people waiting is always read."""
+    big = _proposal(s, voters=1000, waiting=300)
+    everyone = ProposalFactory(group=s.group, author=s.author)
+    voters = Person.objects.filter(pk__in=_waiting_ids(everyone))
+    now = timezone.now()
+    votes = Vote.objects.bulk_create(
+        [Vote(proposal=everyone, voter=p, cast_at=now, reason="r") for p in voters]
+    )
+    agree = everyone.options.get(key="agree")
+    VoteChoice.objects.bulk_create([VoteChoice(vote=v, option=agree) for v in votes])
+    client = logged_in(getattr(s, who))
+    _get(client, url(everyone))  # per-process caches
+    response = client.get(url(everyone))
+    assert response.context["results"].not_voted_count == 0
+    few, html = _get(client, url(everyone))
+    many, _html = _get(client, url(big))
+    assert few == many <= MAX_QUERIES
+    assert 'id="waiting-title"' in html
+
+
 def test_the_counts_of_the_page_are_those_of_the_votes(s: Setup) -> None:
     proposal = _proposal(s, voters=30, waiting=7)
     counts = vote_counts(proposal)
