@@ -110,9 +110,18 @@ def test_a_removed_ledger_line_is_reported(dataset: Landmarks) -> None:
     assert pair is not None
     line = pair.lines.first()
     assert line is not None
-    with connection.cursor() as cursor:  # SQLite lets a row go; PostgreSQL would refuse
+    # Tampering as the database's owner would: on PostgreSQL the ledger's triggers refuse
+    # the delete, so they are switched off for it, inside a block that is rolled back.
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:  # deferred checks of the generated rows run first: no pending events
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE reciprocity_ledgerline DISABLE TRIGGER USER")
         cursor.execute("DELETE FROM reciprocity_ledgerline WHERE id = %s", [line.pk])
-    problems = check_invariants()
+        if postgres:
+            cursor.execute("ALTER TABLE reciprocity_ledgerline ENABLE TRIGGER USER")
+        problems = check_invariants()
+        transaction.set_rollback(True)
     assert any("do not sum to zero" in p for p in problems)
     assert any("fewer than two lines" in p for p in problems)
 
