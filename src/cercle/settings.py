@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the user: a kept page costs one query (core/pagecache).
+    "cercle.core.pagecache.middleware.PageCacheMiddleware",
     "cercle.core.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -346,6 +348,16 @@ def cache_from_url(url: str) -> dict[str, Any]:
 
 
 CACHES = {"default": cache_from_url(CACHE_URL)}
+
+# Rendered pages and API answers, kept per viewer while nothing they read has changed
+# (cercle.core.pagecache, decision 0016). In memory in each worker by default (an entry
+# is only ever sent after checking the database, so workers need not share it); at most
+# PAGE_CACHE_SECONDS old, for what depends on the clock. 0 turns it off; it is off in
+# development (templates change under you) and in tests (which enable it where tested).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG or TESTING else "60"))
+CACHES["pages"] = cache_from_url(os.environ.get("PAGE_CACHE_URL", "locmem://cercle-pages"))
+if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))}
 
 NINJA_PAGINATION_PER_PAGE = 50
 PAGE_SIZE = 25

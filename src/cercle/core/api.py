@@ -16,6 +16,7 @@ from cercle.api.pagination import Pagination
 from cercle.core import selectors, services
 from cercle.core.errors import NotAllowed
 from cercle.core.models import ApiToken, JournalEntry, User
+from cercle.core.pagecache import cached_operation
 
 router = Router(tags=["account"])
 
@@ -104,6 +105,7 @@ class JournalPagination(Pagination):
 
 @router.get("/journal", response=list[JournalEntryOut], tags=["journal"])
 @paginate(JournalPagination)
+@cached_operation
 def list_journal(
     request: HttpRequest, verb: str = "", object_type: str = "", object_id: str = ""
 ) -> list[JournalEntry]:

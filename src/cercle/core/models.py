@@ -282,3 +282,20 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class TableVersion(models.Model):
+    """How many committed transactions have written to a table: the page cache's honest
+    invalidation (`cercle.core.pagecache`). Bumped after each commit, never read by
+    people. The row named `*` is the epoch: bumped by migrations and restores, on which
+    every cached page depends."""
+
+    name = models.CharField(primary_key=True, max_length=100)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("table version")
+        verbose_name_plural = _("table versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.version}"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from cercle.core import selectors, services
 from cercle.core.errors import NotAllowed
 from cercle.core.forms import call_service, form_status
+from cercle.core.pagecache import cached_page
 
 
 class KnownCountPaginator(Paginator):  # type: ignore[type-arg]
@@ -71,6 +72,7 @@ class JournalFilterForm(forms.Form):
 
 @require_safe
 @login_required
+@cached_page
 def journal(request: HttpRequest) -> HttpResponse:
     audience = selectors.journal_audience(request.user)  # type: ignore[arg-type]
     if not audience.is_member:

@@ -26,6 +26,7 @@ from cercle.core.notifications import (
     unsubscribe_token,
 )
 from tests.factories.core import UserFactory
+from tests.helpers_commit import without_table_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,7 @@ def test_nothing_leaves_when_the_transaction_rolls_back(
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify(users=[user], kind=Kind.SELECTION, subject="x", template=TEMPLATE, url="/")
-    assert len(callbacks) == 1  # only run if the caller commits
+    assert len(without_table_versions(callbacks)) == 1  # only run if the caller commits
     assert mail.outbox == []
 
 

@@ -44,6 +44,7 @@ from cercle.core.backup.databases import (
     vendor_of,
 )
 from cercle.core.backup.facts import Facts, compare_counts, quote
+from cercle.core.pagecache.versions import resume_and_bump_epoch
 
 __all__ = ["BackupError", "BackupResult", "Check", "RestoreResult", "backup_create", "restore"]
 
@@ -242,6 +243,8 @@ def restore(path: Path, *, force: bool = False) -> RestoreResult:
         _replace_media(scratch / "media", media_root)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    # Pages kept by running workers were computed from the data just replaced.
+    resume_and_bump_epoch(using=ALIAS)
     result = RestoreResult(manifest=manifest)
     result.checks = run_checks(expected, manifest, media_root)
     executor = MigrationExecutor(connections[ALIAS])

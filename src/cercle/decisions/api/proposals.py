@@ -20,6 +20,7 @@ from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
+from cercle.core.pagecache import cached_operation
 from cercle.decisions.enums import PollKind, ProposalStatus, ReasonRequired
 from cercle.decisions.models import Outcome, Proposal, StandAside, Vote
 from cercle.decisions.selectors import proposals as selectors
@@ -362,6 +363,7 @@ def get_proposal(request: HttpRequest, proposal_id: UUID) -> Proposal:
 
 @router.get("/proposals/{proposal_id}/votes", response=list[VoteOut])
 @paginate(Pagination)
+@cached_operation
 def list_votes(request: HttpRequest, proposal_id: UUID, history: bool = False) -> QuerySet[Vote]:
     """The latest vote of each person (every vote with `history`); for an anonymous
     vote, only the caller's own."""

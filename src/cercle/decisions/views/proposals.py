@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
+from cercle.core.pagecache import cached_page
 from cercle.core.views import paginate
 from cercle.decisions.enums import ProposalStatus
 from cercle.decisions.forms.proposals import (
@@ -208,6 +209,7 @@ def _render_detail(
 
 @require_safe
 @login_required
+@cached_page
 def proposal_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, uuid=uuid)
     return _render_detail(request, proposal)

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
+from cercle.core.pagecache import cached_operation
 from cercle.membership.selectors import directory as directory_selectors
 from cercle.network.models import ConsultantProfile, Person
 
@@ -106,6 +107,7 @@ class DirectoryFilters(Schema):
 
 @router.get("/directory", response=list[DirectoryMemberOut])
 @paginate(Pagination)
+@cached_operation
 def list_directory(request: HttpRequest, filters: Query[DirectoryFilters]) -> Any:
     """Public: circle members who consented to being listed, and nobody else."""
     return directory_selectors.directory_list(skill=filters.skill, territory=filters.territory)

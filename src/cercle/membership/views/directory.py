@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cercle.core.pagecache import cached_page
 from cercle.core.views import paginate
 from cercle.membership.forms.charter import DirectoryFilterForm
 from cercle.membership.selectors import directory as directory_selectors
 
 
 @require_safe
+@cached_page
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(
         request.GET or None, skill_choices=directory_selectors.directory_skill_choices()

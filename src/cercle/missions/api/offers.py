@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
+from cercle.core.pagecache import cached_operation
 from cercle.missions.policies.offers import OfferAccess, check_can_view_anonymised
 from cercle.missions.selectors import offers as selectors
 from cercle.missions.selectors.offers import AnonymisedOffer, VisibleOffer
@@ -153,6 +154,7 @@ def _anonymised_out(anon: AnonymisedOffer) -> dict[str, Any]:
 
 @router.get("/requests/{uuid}/offers", response=list[OfferOut])
 @paginate(Pagination)
+@cached_operation
 def list_offers(request: HttpRequest, uuid: UUID) -> Any:
     """The request's offers as the caller may see them: labels for circle members, in
     full for the team and stewards, the awarded offer's team and price after the award."""

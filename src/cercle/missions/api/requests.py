@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
+from cercle.core.pagecache import cached_operation
 from cercle.core.ratelimit import check_rate, client_ip
 from cercle.core.uploads import download_response
 from cercle.missions.enums import (
@@ -200,6 +201,7 @@ class CancelIn(Schema):
 
 @router.get("/requests", response=list[RequestListOut])
 @paginate(Pagination)
+@cached_operation
 def list_requests(
     request: HttpRequest,
     status: RequestStatus | None = None,

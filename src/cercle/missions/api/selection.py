@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotAllowed
+from cercle.core.pagecache import cached_operation
 from cercle.missions.enums import TieKind
 from cercle.missions.models import Award, Evaluator, Offer
 from cercle.missions.policies.selection import (
@@ -374,6 +375,7 @@ def declare_ties(request: HttpRequest, uuid: UUID, payload: TiesIn) -> Evaluator
 
 
 @router.get("/requests/{uuid}/evaluation", response=EvaluationOut)
+@cached_operation
 def get_evaluation(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     """The caller's evaluation: teams to declare ties to, then the anonymised offers."""
     user = authenticated_user(request)

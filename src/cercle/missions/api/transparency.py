@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 
 from cercle.api.pagination import MAX_LIMIT, MAX_OFFSET
 from cercle.core.api import authenticated_user
+from cercle.core.pagecache import cached_operation
 from cercle.missions import ocds
 from cercle.missions.selectors import transparency as selectors
 
@@ -55,6 +56,7 @@ class ConcentrationFilters(Schema):
 
 
 @router.get("/transparency/concentration", response=ConcentrationOut)
+@cached_operation
 def get_concentration(request: HttpRequest, filters: Query[ConcentrationFilters]) -> Any:
     """Missions awarded per member over the period, value shares and the concentration
     index, over every member; the member rows a page at a time (`limit`, `offset`,

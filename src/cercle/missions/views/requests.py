@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError
 from cercle.core.forms import call_service, form_status
+from cercle.core.pagecache import cached_page
 from cercle.core.ratelimit import check_rate, client_ip
 from cercle.core.uploads import download_response
 from cercle.core.views import paginate
@@ -55,6 +56,7 @@ PUBLIC_RATE = {"limit": 5, "window_seconds": 3600}
 
 @require_safe
 @login_required
+@cached_page
 def request_list(request: HttpRequest) -> HttpResponse:
     skills = selectors.skill_choices()
     form = RequestFilterForm(
@@ -199,6 +201,7 @@ def _render_detail(
 
 @require_safe
 @login_required
+@cached_page
 def request_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     support_request = selectors.request_get(actor=request.user, uuid=uuid)
     return _render_detail(request, support_request)

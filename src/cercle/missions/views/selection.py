@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError, Conflict, NotAllowed
 from cercle.core.forms import call_service
+from cercle.core.pagecache import cached_page
 from cercle.core.uploads import download_response
 from cercle.missions.enums import RequestStatus, SelectionMode
 from cercle.missions.forms.selection import (
@@ -199,6 +200,7 @@ def _render_evaluation(
 
 @require_safe
 @login_required
+@cached_page
 def evaluation(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_evaluation(request, selectors.request_get(uuid=uuid))
 

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_safe
 
 from cercle.core.forms import form_status
+from cercle.core.pagecache import cached_page
 from cercle.core.views import paginate
 from cercle.missions import ocds
 from cercle.missions.forms.transparency import ConcentrationFilterForm
@@ -25,6 +26,7 @@ CHART_WIDTH = 420
 
 @require_safe
 @login_required
+@cached_page
 def concentration(request: HttpRequest) -> HttpResponse:
     check_can_view_concentration(request.user)
     form = ConcentrationFilterForm(request.GET or None)

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotAllowed
+from cercle.core.pagecache import cached_operation
 from cercle.network import policies, selectors, services
 from cercle.network.api.schemas import (
     MemberIn,
@@ -30,6 +31,7 @@ router = Router(tags=["organizations"])
 
 @router.get("/organizations", response=list[OrganizationOut])
 @paginate(Pagination)
+@cached_operation
 def list_organizations(
     request: HttpRequest, actor_type: ActorType | None = None, department: str = ""
 ) -> object:

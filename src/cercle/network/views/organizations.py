@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.forms import call_service, form_status
+from cercle.core.pagecache import cached_page
 from cercle.core.views import paginate
 from cercle.network import policies, selectors, services
 from cercle.network.enums import OrganizationRole
@@ -27,6 +28,7 @@ from cercle.network.views import actor
 
 
 @require_safe
+@cached_page
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET or None, departments=selectors.department_choices())
     filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}

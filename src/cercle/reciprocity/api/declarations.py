@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from cercle.api.pagination import Pagination
 from cercle.core.api import authenticated_user
+from cercle.core.pagecache import cached_operation
 from cercle.core.pdf import pdf_response
 from cercle.reciprocity.enums import DeclarationStatus, PaymentKind, PaymentMethod
 from cercle.reciprocity.models import Payment, YearlyDeclaration
@@ -242,6 +243,7 @@ class StatementOut(Schema):
 
 
 @router.get("/me/statement", response=StatementOut)
+@cached_operation
 def my_statement(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)) -> Any:  # type: ignore[type-arg]
     data = selectors.statement_get(actor=authenticated_user(request), year=year)
     return {

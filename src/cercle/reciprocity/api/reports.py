@@ -15,6 +15,7 @@ from cercle.api.pagination import Pagination
 from cercle.commons import selectors as commons_selectors
 from cercle.core.api import authenticated_user
 from cercle.core.errors import NotAllowed
+from cercle.core.pagecache import cached_operation
 from cercle.reciprocity.ledger import cents
 from cercle.reciprocity.models import CommonPayout
 from cercle.reciprocity.policies.reports import (
@@ -249,6 +250,7 @@ class DashboardFilter(Schema):
 
 
 @router.get("/dashboards/stewards", response=StewardDashboardOut)
+@cached_operation
 def get_steward_dashboard(request: HttpRequest, filters: Query[DashboardFilter]) -> Any:
     """Totals owed, overdue declarations, reminders sent, in kind waiting, and the
     association's animation effort against what came back. Stewards only."""
@@ -346,6 +348,7 @@ class YearlyReportOut(Schema):
 
 
 @router.get("/reports/{year}", response=YearlyReportOut)
+@cached_operation
 def get_yearly_report(
     request: HttpRequest,
     year: int = PathParam(..., ge=2000, le=2100),  # type: ignore[type-arg]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cercle.core.errors import ApplicationError, Conflict
 from cercle.core.forms import call_service, form_status
+from cercle.core.pagecache import cached_page
 from cercle.core.views import paginate
 from cercle.reciprocity.enums import DeclarationStatus
 from cercle.reciprocity.forms.declarations import CancelForm, DeclarationForm, YearForm
@@ -49,6 +50,7 @@ def _year(request: HttpRequest) -> tuple[YearForm, int]:
 
 @require_safe
 @login_required
+@cached_page
 def statement(request: HttpRequest) -> HttpResponse:
     form, year = _year(request)
     data = selectors.statement_get(actor=request.user, year=year)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from cercle.commons import selectors as commons_selectors
 from cercle.core.errors import NotFound
 from cercle.core.forms import call_service, form_status
+from cercle.core.pagecache import cached_page
 from cercle.core.pdf import pdf_response, render_pdf
 from cercle.core.views import paginate
 from cercle.reciprocity.charts import report_charts
@@ -156,6 +157,7 @@ def common_payout(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
+@cached_page
 def steward_dashboard(request: HttpRequest) -> HttpResponse:
     check_can_view_steward_dashboard(request.user)
     form = YearForm(request.GET or None)
@@ -192,6 +194,7 @@ def _report_context(year: int) -> dict[str, Any]:
 
 
 @require_safe
+@cached_page
 def report_page(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "reciprocity/reports/yearly.html", _report_context(year))
 
