@@ -21,6 +21,7 @@ import time
 from typing import Any
 
 LANDMARKS_TABLE = "bench_landmarks"
+RENDERS = 5  # uncached renders timed per page, in-process
 INVARIANTS_BROKEN = 3
 
 
@@ -93,22 +94,40 @@ def _headers(person: dict[str, Any], kind: str) -> dict[str, str]:
 
 
 def count_queries(landmarks: dict[str, Any], people: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each page fetched twice in-process (the first fills the per-process caches); the
-    second is counted."""
+    """Each page fetched in-process with the page cache off: once to fill the per-process
+    caches, then counted, then timed (median of `RENDERS`: what a page costs when it has
+    to be rendered). Then with the page cache on: once to keep it, once counted (a hit)."""
+    import statistics
+
+    from django.core.cache import caches
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     from bench.harness.pages import PAGES
+    from cercle.core.pagecache.middleware import CACHE_ALIAS
 
     rows = []
     for page in PAGES:
         url = page.url(landmarks)
         headers = _headers(people[page.who], page.kind)
         client = Client(headers=headers)
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            counted = len(queries)  # now: the next request empties the log it reads
+            times = []
+            for _ in range(RENDERS):
+                started = time.perf_counter()
+                client.get(url)
+                times.append(time.perf_counter() - started)
+        caches[CACHE_ALIAS].clear()
+        with override_settings(PAGE_CACHE_SECONDS=60):
+            client.get(url)
+            with CaptureQueriesContext(connection) as hit_queries:
+                hit = client.get(url)
+            hit_counted = len(hit_queries)
         rows.append(
             {
                 "key": page.key,
@@ -119,10 +138,17 @@ def count_queries(landmarks: dict[str, Any], people: dict[str, Any]) -> list[dic
                 "headers": headers,
                 "status": response.status_code,
                 "bytes": len(response.content),
-                "queries": len(queries),
+                "queries": counted,
+                "render_ms": statistics.median(times) * 1000,
+                "hit_queries": hit_counted,
+                "hit_same_size": hit.status_code == response.status_code
+                and len(hit.content) == len(response.content),
             }
         )
-        _log(f"{page.key}: {response.status_code}, {len(queries)} queries")
+        _log(
+            f"{page.key}: {response.status_code}, {counted} queries, "
+            f"{rows[-1]['render_ms']:.0f} ms rendered; a kept copy: {hit_counted} queries"
+        )
     return rows
 
 

@@ -93,12 +93,30 @@ def test_latency_and_ceiling_targets_hold_at_national_scale_only() -> None:
     assert targets.misses({"scales": [{"scale": 1.0, "pages": [fine]}]}) == []
 
 
-def test_a_ledger_mismatch_or_a_slow_selector_misses() -> None:
+def test_a_ledger_mismatch_misses_and_a_slow_selector_misses_at_national_scale() -> None:
     def ledger(mismatches: list[str], ratio: float) -> dict[str, Any]:
-        return {"name": "statements", "mismatches": mismatches, "ratio": ratio}
+        return {
+            "name": "statements",
+            "mismatches": mismatches,
+            "ratio": ratio,
+            "app_seconds": 0.009,
+            "sql_seconds": 0.001,
+        }
 
-    run = {"scale": 0.01, "pages": [], "ledger": [ledger(["person 1"], 1.0), ledger([], 9.0)]}
-    assert len(targets.misses({"scales": [run]})) == 2
+    small = {"scale": 0.01, "pages": [], "ledger": [ledger(["person 1"], 1.0), ledger([], 9.0)]}
+    assert len(targets.misses({"scales": [small]})) == 1  # the mismatch
+    assert len(targets.notes({"scales": [small]})) == 1  # the ratio, said beside
+    national = {**small, "scale": 1.0}
+    assert len(targets.misses({"scales": [national]})) == 2
+
+
+def test_a_kept_copy_of_another_size_misses_and_slow_renders_are_noted() -> None:
+    page = _page(hit_same_size=False, render_ms=150.0, p95_ms=2.0, ratio=0.7)
+    run = {"scale": 1.0, "pages": [page]}
+    assert targets.misses({"scales": [run]}) == [
+        "scale 1.0: html:journal: the kept copy differs from the page"
+    ]
+    assert "150 ms to render anew" in targets.notes({"scales": [run]})[0]
 
 
 def test_the_report_lists_pages_and_misses(tmp_path: Any) -> None:
@@ -118,13 +136,15 @@ def test_the_report_lists_pages_and_misses(tmp_path: Any) -> None:
                         ceiling_rps=100.0,
                         ratio=0.5,
                         queries=17,
+                        render_ms=30.0,
+                        hit_queries=1,
                     )
                 ],
             }
         ]
     }
     table = report.write(results, tmp_path)
-    assert "| journal | html | 200 | 1,000 | 17 | 10 | 20 | 50.0 | 100.0 | 50% |" in table
+    assert "| journal | html | 200 | 1,000 | 17 | 30 | 1 | 10 | 20 | 50.0 | 100.0 | 50% |" in table
     assert "MISSED: scale 0.01: html:journal makes 17 queries" in table
     assert (tmp_path / "latest.json").exists()
 
