@@ -102,9 +102,15 @@ def prepare(
 
 def measure(server: Server, pages: list[dict[str, Any]], options: argparse.Namespace) -> None:
     """Latency then throughput of each page, each followed by the ceiling at its size."""
-    for page in pages:  # warm-up: every worker renders every page (twice, unless told fewer)
-        for _ in range(min(2 * options.workers, options.requests)):
-            load.Fetcher(server.port, page["headers"]).get(page["url"])
+    for page in pages:  # warm-up, concurrent like the measure, so every worker has served
+        load.throughput(  # (and kept) every page before anything is timed
+            server.port,
+            page["url"],
+            page["headers"],
+            concurrency=options.concurrency,
+            requests=min(4 * options.workers * options.concurrency, options.requests),
+            seconds=options.seconds,
+        )
     ceilings: dict[int, float] = {}
     for page in pages:
         if page["status"] != 200:
