@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -86,3 +86,21 @@ def restore_seeded_data() -> None:
             "cercle.decisions.migrations.0002_letters_reading_criteria"
         )
         migration.seed(django_apps, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def restore_after_transactional_test(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None]:
+    """A `pytest_runtest_teardown` for folders whose tests run outside a transaction: Django
+    has emptied the database after each, so put back the seeded data every other test
+    expects. Not after the session's last test, whose teardown has dropped the database.
+    A folder's conftest imports it under the hook's name."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_seeded_data()
+    return result

@@ -1,23 +1,6 @@
-"""After a test that ran outside a transaction (every test here: threads need committed
-rows), Django has emptied the database: put back the seeded data every other test
-expects. Not after the session's last test, whose teardown has dropped the database."""
+"""Every test here runs outside a transaction (threads need committed rows): the seeded
+data is put back after each."""
 
-from __future__ import annotations
+from tests.conftest import restore_after_transactional_test as pytest_runtest_teardown
 
-from collections.abc import Generator
-
-import pytest
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
-        from pytest_django.plugin import blocking_manager_key
-
-        from tests.conftest import restore_seeded_data
-
-        with item.config.stash[blocking_manager_key].unblock():
-            restore_seeded_data()
-    return result
+__all__ = ["pytest_runtest_teardown"]

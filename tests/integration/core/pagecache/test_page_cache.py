@@ -51,6 +51,15 @@ def _version(table: str) -> int:
 # --- the counters ------------------------------------------------------------------------
 
 
+def _create_a_person_then_roll_back() -> None:
+    try:
+        with transaction.atomic():
+            PersonFactory()
+            raise RuntimeError
+    except RuntimeError:
+        pass
+
+
 def test_a_commit_counts_each_table_it_wrote_once_and_a_rollback_nothing() -> None:
     before = _version("network_person")
     with transaction.atomic():
@@ -58,12 +67,7 @@ def test_a_commit_counts_each_table_it_wrote_once_and_a_rollback_nothing() -> No
         PersonFactory()
         assert _version("network_person") == before  # not before the commit
     assert _version("network_person") == before + 1
-    try:
-        with transaction.atomic():
-            PersonFactory()
-            raise RuntimeError
-    except RuntimeError:
-        pass
+    _create_a_person_then_roll_back()
     assert _version("network_person") == before + 1
     PersonFactory()  # autocommit: counted at once
     assert _version("network_person") == before + 2
@@ -74,22 +78,12 @@ def test_savepoints_count_what_was_kept_and_may_count_what_was_undone() -> None:
     stale one."""
     people, users = _version("network_person"), _version("core_user")
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                PersonFactory()  # its user and its person: both undone
-                raise RuntimeError
-        except RuntimeError:
-            pass
+        _create_a_person_then_roll_back()  # its user and its person: both undone
     assert (_version("network_person"), _version("core_user")) == (people, users)
     with transaction.atomic():
         with transaction.atomic():
             PersonFactory()  # released: kept
-        try:
-            with transaction.atomic():
-                PersonFactory()
-                raise RuntimeError
-        except RuntimeError:
-            pass
+        _create_a_person_then_roll_back()
     assert (_version("network_person"), _version("core_user")) == (people + 1, users + 1)
 
 
