@@ -446,3 +446,20 @@ def test_amendment_rules() -> None:
     with pytest.raises(Conflict):
         services.contract_amend(actor=draft.created_by.user, contract=draft)
     assert ContractChoice.objects.filter(contract__lineage=contract.lineage).exists()
+
+
+def test_a_start_that_loses_the_race_at_validation_is_a_conflict(monkeypatch: Any) -> None:
+    """Two first starts at once: when the other one commits between the checks and the
+    validation, the validation sees its open contract. The person is told to continue
+    it (409), not shown the constraint's name."""
+    person = PersonFactory()
+    full_clean = AdhesionContract.full_clean
+
+    def other_start_commits_first(contract: AdhesionContract, *args: Any, **kwargs: Any) -> None:
+        if not AdhesionContract.objects.filter(applicant_person=person).exists():
+            ContractFactory(applicant_person=person, created_by=person, status=S.DRAFT)
+        full_clean(contract, *args, **kwargs)
+
+    monkeypatch.setattr(AdhesionContract, "full_clean", other_start_commits_first)
+    with pytest.raises(Conflict):
+        services.contract_start(actor=person.user)

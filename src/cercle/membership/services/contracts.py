@@ -146,7 +146,14 @@ def _contract_start(
         )
         if latest is not None:
             contract.lineage, contract.version = latest.lineage, latest.version + 1
-        contract.full_clean()
+        try:
+            contract.full_clean()
+        except ValidationError:
+            # Started twice at once, the other start committed between the checks above
+            # and this validation, whose constraint check saw its open contract.
+            if history.filter(status__in=OPEN_STATUSES).exists():
+                raise open_already from None
+            raise
         contract.save()
         _record(actor, "contract.started", contract, {"actor_type": actor_type})
     return contract
