@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from cercle.core.models import User
@@ -21,3 +23,30 @@ def notified_emails() -> list[str]:
     from cercle.core.models import Notification
 
     return sorted(Notification.objects.values_list("user__email", flat=True))
+
+
+def journal_entries(count: int, visibility: str) -> list[Any]:
+    """`count` chained entries by one actor, each with a payload of money and a number:
+    the material of the journal's chain and tampering tests."""
+    from cercle.core import journal
+
+    actor = UserFactory()
+    return [
+        journal.record(
+            actor=actor,
+            verb=f"thing.done{i}",
+            object_type="test.thing",
+            object_id=str(i),
+            payload={"amount": "12.50", "n": i},
+            visibility=visibility,
+        )
+        for i in range(count)
+    ]
+
+
+def raw_sql(sql: str, params: list[object]) -> None:
+    """A statement behind the ORM's back, as someone with database access would."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

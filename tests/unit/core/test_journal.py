@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from cercle.core import journal
 from cercle.core.enums import Visibility
 from cercle.core.models import JournalEntry, JournalHead
-from tests.factories.core import UserFactory
+from tests.factories.core import journal_entries, raw_sql
 
 pytestmark = pytest.mark.django_db
 
 
 def _three_entries() -> list[JournalEntry]:
-    actor = UserFactory()
-    return [
-        journal.record(
-            actor=actor,
-            verb=f"thing.done{i}",
-            object_type="test.thing",
-            object_id=str(i),
-            payload={"amount": "12.50", "n": i},
-            visibility=Visibility.PUBLIC,
-        )
-        for i in range(3)
-    ]
+    return journal_entries(3, Visibility.PUBLIC)
 
 
-def _raw(sql: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+_raw = raw_sql
 
 
 def test_entries_chain_each_to_the_previous_hash() -> None:

@@ -12,34 +12,20 @@ from uuid import uuid4
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from cercle.core import journal
 from cercle.core.enums import Visibility
 from cercle.core.models import JournalEntry, JournalHead
-from tests.factories.core import UserFactory
+from tests.factories.core import journal_entries, raw_sql
 
 pytestmark = pytest.mark.django_db
 
 
 def _five_entries() -> list[JournalEntry]:
-    actor = UserFactory()
-    return [
-        journal.record(
-            actor=actor,
-            verb=f"thing.done{i}",
-            object_type="test.thing",
-            object_id=str(i),
-            payload={"amount": "12.50", "n": i},
-            visibility=Visibility.MEMBERS,
-        )
-        for i in range(5)
-    ]
+    return journal_entries(5, Visibility.MEMBERS)
 
 
-def _raw(sql: str, params: list[object]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+_raw = raw_sql
 
 
 def _shift_up_from(seq: int) -> None:
